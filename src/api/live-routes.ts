@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import { createRedis } from '../redis/plugin.js';
+import { canSee } from '../tickets/access.js';
+import type { LiveTicketEvent } from '../tickets/live-events.js';
+import { liveChannel } from '../tickets/plugin.js';
+import type { Actor } from '../tickets/types.js';
+
+/**
+ * `GET /api/v1/live` (WebSocket): ticket events as they are stored, for staff pages. One Redis
+ * subscription per app fans out to the sockets; a department's socket gets only its own tickets'
+ * events (the same rule as every other read).
+ */
+export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const sockets = new Map<WebSocket, Actor>();
+  const subscriber = createRedis(config, 'live');
+  subscriber.on('error', (error) => {
+    app.log.warn({ err: error }, 'live subscription error');
+  });
+  await subscriber.connect();
+  await subscriber.subscribe(liveChannel(config));
+  subscriber.on('message', (_channel, raw) => {
+    const message = JSON.parse(raw) as LiveTicketEvent;
+    const ticket = {
+      leadDepartment: message.leadDepartment,
+      coDepartments: Object.fromEntries(message.coDepartments.map((d) => [d, true])),
+    };
+    for (const [socket, actor] of sockets) if (canSee(actor, ticket)) socket.send(raw);
+  });
+  app.addHook('onClose', async () => {
+    for (const socket of sockets.keys()) socket.close(1001, 'hub shutting down');
+    await subscriber.quit().catch(() => subscriber.disconnect());
+  });
+
+  app.get(
+    '/live',
+    { websocket: true, onRequest: app.authenticate, schema: { summary: 'Live ticket events (WebSocket)', tags: ['live'] } },
+    (socket, request) => {
+      sockets.set(socket, request.actor);
+      socket.on('close', () => sockets.delete(socket));
+      socket.send(JSON.stringify({ type: 'hello', role: request.actor.role, department: request.actor.department }));
+    },
+  );
+};

@@ -1,0 +1,245 @@
+import { Type, type Static, type TSchema, type TSchemaOptions } from 'typebox';
+import { CHANNELS, KINDS, PRIORITIES, ROLES, STATUSES } from '../tickets/types.js';
+import { COMMAND_NAMES } from '../tickets/state-machine.js';
+
+/** Route schemas (TypeBox): validation at the boundary and the source of the OpenAPI document. */
+
+/** `{ enum: [...] }` from one of our `as const` lists, typed as the union of its values. */
+export const literalUnion = <const T extends readonly string[]>(values: T, options: TSchemaOptions = {}) =>
+  Type.Enum<[...T]>(values as readonly [...T], options);
+
+const Text = (max: number, options: object = {}) => Type.String({ minLength: 1, maxLength: max, ...options });
+const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' });
+const DateTime = Type.String({ format: 'date-time' });
+
+export const TicketNumber = Type.String({ pattern: '^[0-9]{1,20}$', description: 'Digits, last one a check digit' });
+
+export const ErrorReply = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String(),
+    error: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'HubError' },
+);
+
+export const Location = Type.Object(
+  {
+    districtCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+    townshipCode: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
+    villageCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
+    text: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateTicketBody = Type.Object(
+  {
+    channel: Type.Optional(literalUnion(CHANNELS, { default: 'api' })),
+    kind: literalUnion(KINDS),
+    category: Type.Optional(Text(80)),
+    subject: Type.Optional(Text(200)),
+    body: Text(10_000),
+    priority: Type.Optional(literalUnion(PRIORITIES)),
+    anonymous: Type.Optional(Type.Boolean()),
+    location: Type.Optional(Location),
+    contact: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Text(60)),
+          phone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
+          email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
+          language: Type.Optional(literalUnion(['zh-CN', 'en'] as const)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    attachments: Type.Optional(
+      Type.Array(
+        Type.Object({
+          ref: Text(300),
+          name: Type.Optional(Text(200)),
+          contentType: Type.Optional(Text(100)),
+          size: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+        { maxItems: 20 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateTicketBody = Static<typeof CreateTicketBody>;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' })),
+});
+
+const EventView = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  fromStatus: Type.Optional(Type.String()),
+  toStatus: Type.String(),
+  actor: Type.Object({
+    kind: Type.String(),
+    id: Type.String(),
+    role: Type.Optional(Type.String()),
+    department: Type.Optional(Type.String()),
+  }),
+  channel: Type.String(),
+  visibility: Type.String(),
+  at: DateTime,
+  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const OutboxView = Type.Object({
+  id: Type.String(),
+  eventId: Type.String(),
+  template: Type.String(),
+  audience: Type.String(),
+  department: Type.Optional(Type.String()),
+  status: Type.String(),
+  createdAt: DateTime,
+});
+
+export const ContactView = Type.Object({
+  id: Type.String(),
+  name: Type.Optional(Type.String()),
+  phones: Type.Array(Type.String()),
+  emails: Type.Array(Type.String()),
+  masked: Type.Boolean(),
+});
+
+export const TicketSummary = Type.Object({
+  number: Type.String(),
+  channel: Type.String(),
+  kind: Type.String(),
+  category: Type.Optional(Type.String()),
+  subject: Type.Optional(Type.String()),
+  priority: Type.String(),
+  status: Type.String(),
+  leadDepartment: Type.Optional(Type.String()),
+  anonymous: Type.Boolean(),
+  version: Type.Integer(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const TicketView = Type.Object(
+  {
+    ...TicketSummary.properties,
+    queryCode: Type.String(),
+    body: Type.String(),
+    attachments: Type.Array(
+      Type.Object({
+        ref: Type.String(),
+        name: Type.Optional(Type.String()),
+        contentType: Type.Optional(Type.String()),
+        size: Type.Optional(Type.Integer()),
+      }),
+    ),
+    contact: Type.Union([ContactView, Type.Null()]),
+    location: Location,
+    coDepartments: Type.Array(
+      Type.Object({
+        department: Type.String(),
+        status: Type.String(),
+        dueAt: Type.Optional(DateTime),
+        opinion: Type.Optional(Type.String()),
+      }),
+    ),
+    assignee: Type.Optional(Type.String()),
+    sla: Type.Record(Type.String(), DateTime),
+    events: Type.Array(EventView),
+    outbox: Type.Array(OutboxView),
+    rating: Type.Optional(Type.Object({ value: Type.String(), comment: Type.Optional(Type.String()), at: DateTime })),
+    disclosure: Type.Object({ public: Type.Boolean(), summary: Type.Optional(Type.String()) }),
+    source: Type.Object({
+      channel: Type.String(),
+      idempotencyKey: Type.String(),
+      externalIds: Type.Array(Type.Object({ name: Type.String(), value: Type.String() })),
+      receivedAt: DateTime,
+    }),
+    returnCount: Type.Integer(),
+    mergedInto: Type.Optional(Type.String()),
+    allowedCommands: Type.Array(Type.String()),
+  },
+  { $id: 'Ticket' },
+);
+export type TicketView = Static<typeof TicketView>;
+
+export const IntakeReply = Type.Object({
+  created: Type.Boolean(),
+  acknowledgement: Type.String(),
+  ticket: TicketView,
+});
+
+export const ListQuery = Type.Object({
+  status: Type.Optional(Type.Array(literalUnion(STATUSES))),
+  department: Type.Optional(Code),
+  channel: Type.Optional(literalUnion(CHANNELS)),
+  kind: Type.Optional(literalUnion(KINDS)),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});
+
+export const ListReply = Type.Object({
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  limit: Type.Integer(),
+  items: Type.Array(TicketSummary),
+});
+
+/** What each command must carry; the ticket core checks everything that needs the store. */
+export const COMMAND_BODIES: Record<(typeof COMMAND_NAMES)[number], TSchema> = {
+  dispatch: body({ department: Code, coDepartments: Type.Optional(Type.Array(Code, { maxItems: 10 })), reason: Type.Optional(Text(500)) }),
+  transfer: body({ department: Code, reason: Text(500) }),
+  sign: body({}),
+  start: body({}),
+  ask: body({ text: Text(2000) }),
+  resume: body({ text: Type.Optional(Text(2000)) }),
+  reply: body({ text: Text(10_000) }),
+  resolve: body({ text: Type.Optional(Text(2000)) }),
+  reopen: body({ reason: Text(500) }),
+  return: body({ reason: Text(500), basis: Text(1000) }),
+  refuse_return: body({ reason: Text(500) }),
+  cancel: body({ reason: Text(500) }),
+  reject: body({ reason: Text(500) }),
+  merge: body({ into: TicketNumber }),
+  note: body({ text: Text(5000) }),
+};
+
+function body(properties: Record<string, TSchema>): TSchema {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+export const TokenBody = Type.Object(
+  {
+    name: Text(80),
+    role: literalUnion(ROLES),
+    department: Type.Optional(Code),
+  },
+  { additionalProperties: false },
+);
+
+export const DepartmentView = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Type.Optional(Type.String()),
+  phones: Type.Array(Type.String()),
+  email: Type.Optional(Type.String()),
+  parent: Type.Optional(Type.String()),
+  regionCodes: Type.Array(Type.String()),
+  workingHours: Type.Array(Type.Object({ from: Type.String(), to: Type.String() })),
+  active: Type.Boolean(),
+});
+
+export const errorReplies = {
+  400: ErrorReply,
+  401: ErrorReply,
+  403: ErrorReply,
+  404: ErrorReply,
+  409: ErrorReply,
+  503: ErrorReply,
+};

@@ -1,0 +1,92 @@
+import { maskEmail } from '../privacy/email.js';
+import { maskPhone } from '../privacy/phone.js';
+import type { Contact } from '../store/contacts.js';
+import { allowedCommands } from '../tickets/state-machine.js';
+import type { Actor, Ticket } from '../tickets/types.js';
+import type { ContactView as ContactViewT, TicketView } from './schemas.js';
+import type { Static } from 'typebox';
+import type { TicketSummary } from './schemas.js';
+
+/** 张三 → 张*, 欧阳娜娜 → 欧***: the family name stays recognisable for a phone call. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return '*';
+  return (chars[0] ?? '') + '*'.repeat(chars.length - 1);
+}
+
+/** Personal data masked (DESIGN §4.4); the unmasked view is a separate, audited request. */
+export function contactView(contact: Contact, masked: boolean): Static<typeof ContactViewT> {
+  return {
+    id: contact.id,
+    name: contact.name === undefined ? undefined : masked ? maskName(contact.name) : contact.name,
+    phones: contact.phones.map((p) => (masked ? maskPhone(p.number) : p.number)),
+    emails: contact.emails.map((e) => (masked ? maskEmail(e.address) : e.address)),
+    masked,
+  };
+}
+
+/** Whether this actor may see who the citizen is at all: an anonymous ticket hides them from departments. */
+export function mayKnowContact(actor: Actor, ticket: Ticket): boolean {
+  return !(ticket.anonymous && actor.role === 'department');
+}
+
+export function ticketSummary(ticket: Ticket): Static<typeof TicketSummary> {
+  return {
+    number: ticket.number,
+    channel: ticket.channel,
+    kind: ticket.kind,
+    category: ticket.category,
+    subject: ticket.subject,
+    priority: ticket.priority,
+    status: ticket.status,
+    leadDepartment: ticket.leadDepartment,
+    anonymous: ticket.anonymous,
+    version: ticket.version,
+    createdAt: ticket.createdAt.toISOString(),
+    updatedAt: ticket.updatedAt.toISOString(),
+  };
+}
+
+export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: Actor): TicketView {
+  return {
+    ...ticketSummary(ticket),
+    queryCode: ticket.queryCode,
+    body: ticket.body,
+    attachments: ticket.attachments,
+    contact: contact && mayKnowContact(actor, ticket) ? contactView(contact, true) : null,
+    location: ticket.location,
+    coDepartments: Object.values(ticket.coDepartments).map((c) => ({
+      department: c.department,
+      status: c.status,
+      dueAt: c.dueAt?.toISOString(),
+      opinion: c.opinion,
+    })),
+    assignee: ticket.assignee,
+    sla: Object.fromEntries(
+      Object.entries(ticket.sla).flatMap(([key, value]) => (value instanceof Date ? [[key, value.toISOString()]] : [])),
+    ),
+    events: ticket.events.map((e) => ({ ...e, at: e.at.toISOString() })),
+    outbox: Object.values(ticket.outbox)
+      .map((o) => ({
+        id: o.id,
+        eventId: o.eventId,
+        template: o.template,
+        audience: o.audience,
+        department: o.department,
+        status: o.status,
+        createdAt: o.createdAt.toISOString(),
+      }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    rating: ticket.rating ? { ...ticket.rating, at: ticket.rating.at.toISOString() } : undefined,
+    disclosure: { public: ticket.disclosure.public, summary: ticket.disclosure.summary },
+    source: {
+      channel: ticket.source.channel,
+      idempotencyKey: ticket.source.idempotencyKey,
+      externalIds: ticket.source.externalIds,
+      receivedAt: ticket.source.receivedAt.toISOString(),
+    },
+    returnCount: ticket.returnCount,
+    mergedInto: ticket.mergedInto,
+    allowedCommands: allowedCommands(ticket.status),
+  };
+}

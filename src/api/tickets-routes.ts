@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { HubErrors } from '../errors.js';
+import { canSee, departmentScope } from '../tickets/access.js';
+import { COMMAND_NAMES } from '../tickets/state-machine.js';
+import { isValidTicketNumber } from '../tickets/ticket-number.js';
+import type { Actor, InboundMessage, Ticket } from '../tickets/types.js';
+import { parseMailbox } from '../channels/email/address.js';
+import {
+  COMMAND_BODIES,
+  ContactView,
+  CreateTicketBody,
+  errorReplies,
+  IdempotencyHeaders,
+  IntakeReply,
+  ListQuery,
+  ListReply,
+  TicketNumber,
+  TicketView,
+} from './schemas.js';
+import { contactView, mayKnowContact, ticketSummary, ticketView } from './ticket-view.js';
+import type { FastifyInstance } from 'fastify';
+import type { CommandInput } from '../tickets/execute-command.js';
+
+const NumberParams = Type.Object({ number: TicketNumber });
+
+/** Staff API for tickets: intake, read, list, the personal-data view and one route per command. */
+export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.post(
+    '/tickets',
+    {
+      schema: {
+        summary: 'Open a ticket (idempotent with an Idempotency-Key header)',
+        tags: ['tickets'],
+        headers: IdempotencyHeaders,
+        body: CreateTicketBody,
+        response: { 200: IntakeReply, 201: IntakeReply, ...errorReplies },
+      },
+    },
+    async (request, reply) => {
+      const { body, actor } = request;
+      if (actor.role === 'department') throw new HubErrors.Forbidden('departments do not open tickets');
+      const result = await app.tickets.intake(
+        {
+          channel: body.channel ?? 'api',
+          // Without a key a retry makes a second ticket: clients that retry must send one.
+          idempotencyKey: request.headers['idempotency-key'] ?? randomUUID(),
+          sender: sender(body.contact),
+          text: body.body,
+          subject: body.subject,
+          kind: body.kind,
+          category: body.category,
+          priority: body.priority,
+          location: body.location,
+          anonymous: body.anonymous,
+          attachments: body.attachments,
+        },
+        actor,
+      );
+      const contact = await loadContact(app, result.ticket);
+      void reply.status(result.created ? 201 : 200);
+      return { created: result.created, acknowledgement: result.acknowledgement, ticket: ticketView(result.ticket, contact, actor) };
+    },
+  );
+
+  app.get(
+    '/tickets',
+    {
+      schema: {
+        summary: 'List tickets (a department sees only its own)',
+        tags: ['tickets'],
+        querystring: ListQuery,
+        response: { 200: ListReply, ...errorReplies },
+      },
+    },
+    async (request) => {
+      const { status, department, channel, kind, offset, limit } = request.query;
+      const scope = departmentScope(request.actor);
+      let departments = department ? [department] : undefined;
+      if (scope) departments = department ? scope.filter((d) => d === department) : scope;
+      const page = await app.store.tickets.list({ status, channel, kind, departments }, { offset, limit });
+      return { total: page.total, offset, limit, items: page.items.map(ticketSummary) };
+    },
+  );
+
+  app.get(
+    '/tickets/:number',
+    {
+      schema: {
+        summary: 'A ticket with its timeline and outbox; personal data masked',
+        tags: ['tickets'],
+        params: NumberParams,
+        response: { 200: TicketView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      const ticket = await visibleTicket(app, request.params.number, request.actor);
+      return ticketView(ticket, await loadContact(app, ticket), request.actor);
+    },
+  );
+
+  app.get(
+    '/tickets/:number/contact',
+    {
+      schema: {
+        summary: "The citizen's unmasked contact details; every call is audited (全程留痕)",
+        tags: ['tickets'],
+        params: NumberParams,
+        response: { 200: ContactView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      const ticket = await visibleTicket(app, request.params.number, request.actor);
+      const contact = await loadContact(app, ticket);
+      if (!contact || !mayKnowContact(request.actor, ticket)) throw new HubErrors.NotFound();
+      await app.store.audit.append({
+        actor: request.actor,
+        action: 'view_personal_data',
+        ticketNumber: ticket.number,
+        contactId: contact.id,
+        fields: ['name', 'phones', 'emails'],
+        at: new Date(),
+      });
+      return contactView(contact, false);
+    },
+  );
+
+  for (const command of COMMAND_NAMES) {
+    app.post(
+      `/tickets/:number/${command}`,
+      {
+        schema: {
+          summary: `Command: ${command}`,
+          tags: ['commands'],
+          params: NumberParams,
+          body: COMMAND_BODIES[command],
+          response: { 200: TicketView, ...errorReplies },
+        },
+      },
+      async (request) => {
+        const ticket = await app.tickets.execute({
+          number: request.params.number,
+          command,
+          actor: request.actor,
+          channel: 'api',
+          input: request.body as CommandInput,
+        });
+        return ticketView(ticket, await loadContact(app, ticket), request.actor);
+      },
+    );
+  }
+};
+
+/** An operator may paste `张三 <zhang@example.com>`: the display name fills a missing name. */
+function sender(contact: CreateTicketBody['contact']): InboundMessage['sender'] {
+  if (!contact?.email) return contact ?? {};
+  const mailbox = parseMailbox(contact.email);
+  if (!mailbox) throw new HubErrors.Validation('contact.email is not one email address');
+  return { ...contact, email: mailbox.address, name: contact.name ?? mailbox.name };
+}
+
+async function visibleTicket(app: FastifyInstance, number: string, actor: Actor): Promise<Ticket> {
+  // The check digit is verified before any lookup: a mistyped number never touches the database.
+  if (!isValidTicketNumber(number)) throw new HubErrors.TicketNotFound(number);
+  const ticket = await app.store.tickets.findByNumber(number);
+  if (!ticket || !canSee(actor, ticket)) throw new HubErrors.TicketNotFound(number);
+  return ticket;
+}
+
+async function loadContact(app: FastifyInstance, ticket: Ticket) {
+  return ticket.contactId ? app.store.contacts.findById(ticket.contactId) : undefined;
+}

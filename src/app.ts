@@ -1,0 +1,68 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { adminRoutes } from './api/admin-routes.js';
+import { ErrorReply } from './api/schemas.js';
+import { liveRoutes } from './api/live-routes.js';
+import { ticketsRoutes } from './api/tickets-routes.js';
+import { smsChannel } from './channels/sms/plugin.js';
+import type { Config } from './config.js';
+import { authPlugin } from './http/auth-plugin.js';
+import { errorsPlugin } from './http/errors-plugin.js';
+import { healthRoutes } from './http/health-routes.js';
+import { metricsPlugin } from './http/metrics-plugin.js';
+import { queuesPlugin } from './queues/plugin.js';
+import { redisPlugin } from './redis/plugin.js';
+import { storePlugin } from './store/plugin.js';
+import { ticketCorePlugin } from './tickets/plugin.js';
+
+/**
+ * The whole hub as one plugin: external plugins, then resources (store, Redis, queues), then the
+ * ticket core, then routes. `server.ts` only configures and listens; tests register the same thing.
+ */
+export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  await app.register(errorsPlugin);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Citizen interaction hub', version: '0.1.0', description: 'Staff API, channels and health' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addSchema(ErrorReply);
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  await app.register(storePlugin, { config });
+  await app.register(redisPlugin, { config });
+  await app.register(queuesPlugin, { config });
+  await app.register(ticketCorePlugin, { config });
+  await app.register(authPlugin, { config });
+  await app.register(metricsPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(smsChannel, { config });
+  await app.register(
+    async (api) => {
+      await api.register(ticketsRoutes);
+      await api.register(adminRoutes);
+      await api.register(liveRoutes, { config });
+    },
+    { prefix: '/api/v1' },
+  );
+};
+
+/** A configured Fastify instance with the hub registered, not yet listening. */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Trust X-Forwarded-* from the reverse proxy in front (PUBLIC_URL), for logs and rate limits.
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(hubApp, { config });
+  return app;
+}

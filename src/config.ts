@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import envSchema from 'env-schema';
+import { Type, type Static } from 'typebox';
+
+/** Where the repository lives: the default place of the embedded database binary. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Every environment variable the hub reads. `.env.example` documents the same list; nothing reads
+ * `process.env` after this module has produced a {@link Config}.
+ */
+const EnvSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  DATA_DIR: Type.String({ default: './data' }),
+  MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://' })),
+  MONGODB_DB: Type.String({ default: 'citizen_hub', pattern: '^[A-Za-z0-9_-]{1,63}$' }),
+  EMBEDDED_DB_PORT: Type.Integer({ default: 27027, minimum: 0, maximum: 65535 }),
+  EMBEDDED_DB_BINARY: Type.Optional(Type.String()),
+  STORE_TIMEOUT_MS: Type.Integer({ default: 3000, minimum: 100 }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  REDIS_PREFIX: Type.String({ default: 'hub', pattern: '^[A-Za-z0-9_.-]{1,40}$' }),
+  HUB_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  HUB_TIMEZONE: Type.String({ default: 'Asia/Shanghai' }),
+  TICKET_LOCK_MS: Type.Integer({ default: 5000, minimum: 100 }),
+  TICKET_LOCK_WAIT_MS: Type.Integer({ default: 10000, minimum: 100 }),
+  TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 8 })),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  logLevel: string;
+  dataDir: string;
+  /** Unset: the hub starts its embedded FerretDB under `dataDir`. */
+  mongodbUri: string | undefined;
+  mongodbDb: string;
+  embeddedDbPort: number;
+  embeddedDbBinary: string;
+  storeTimeoutMs: number;
+  redisUrl: string;
+  redisPrefix: string;
+  apiToken: string | undefined;
+  timezone: string;
+  ticketLockMs: number;
+  ticketLockWaitMs: number;
+  /** Verifies inbound Twilio webhooks; generated under `dataDir` for the simulator when not given. */
+  twilioAuthToken: string;
+}
+
+/** Reads and validates the environment once; throws a readable error naming the bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = envSchema<Env>({ schema: EnvSchema, data: source, dotenv: false });
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    mongodbUri: env.MONGODB_URI,
+    mongodbDb: env.MONGODB_DB,
+    embeddedDbPort: env.EMBEDDED_DB_PORT,
+    embeddedDbBinary: env.EMBEDDED_DB_BINARY ?? path.join(PROJECT_ROOT, '.cache/embedded-db/embedded-db'),
+    storeTimeoutMs: env.STORE_TIMEOUT_MS,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    apiToken: env.HUB_API_TOKEN,
+    timezone: env.HUB_TIMEZONE,
+    ticketLockMs: env.TICKET_LOCK_MS,
+    ticketLockWaitMs: env.TICKET_LOCK_WAIT_MS,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? simulatorTwilioToken(dataDir),
+  };
+}
+
+/** DESIGN §5: without a real token the hub signs its own simulator's webhooks with a generated one. */
+function simulatorTwilioToken(dataDir: string): string {
+  const file = path.join(dataDir, 'twilio-simulator-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(16).toString('hex');
+  writeFileSync(file, token, { mode: 0o600, flag: 'wx' });
+  return token;
+}

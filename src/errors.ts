@@ -1,0 +1,33 @@
+import createError from '@fastify/error';
+
+/**
+ * Every error the hub answers with, one code each (tests assert on codes, never on messages).
+ * Codes are part of the API contract: add new ones, never rename.
+ */
+export const HubErrors = {
+  BadRequest: createError('HUB_ERR_BAD_REQUEST', 'Malformed request: %s', 400),
+  Validation: createError('HUB_ERR_VALIDATION', 'Invalid input: %s', 400),
+  Unauthorized: createError('HUB_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401),
+  Forbidden: createError('HUB_ERR_FORBIDDEN', 'Not allowed: %s', 403),
+  TicketNotFound: createError('HUB_ERR_TICKET_NOT_FOUND', 'No ticket with number %s', 404),
+  DepartmentNotFound: createError('HUB_ERR_DEPARTMENT_NOT_FOUND', 'No active department %s', 404),
+  NotFound: createError('HUB_ERR_NOT_FOUND', 'Not found', 404),
+  CommandNotAllowed: createError(
+    'HUB_ERR_COMMAND_NOT_ALLOWED',
+    'Command %s is not allowed while the ticket is %s',
+    409,
+  ),
+  TicketBusy: createError('HUB_ERR_TICKET_BUSY', 'Ticket %s is being changed; try again', 409),
+  StoreUnavailable: createError('HUB_ERR_STORE_UNAVAILABLE', 'The database is unavailable; try again', 503),
+  QueueUnavailable: createError('HUB_ERR_QUEUE_UNAVAILABLE', 'Redis is unavailable; try again', 503),
+  Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
+} as const;
+
+/** Extra, safe-to-show fields an error carries into its JSON answer (e.g. the allowed commands). */
+export interface ErrorDetails {
+  details?: Record<string, unknown>;
+}
+
+export function withDetails<E extends Error>(error: E, details: Record<string, unknown>): E & ErrorDetails {
+  return Object.assign(error, { details });
+}

@@ -1,0 +1,40 @@
+/**
+ * Phone numbers as citizens type them: `138 0013 8000`, `+86-138-0013-8000`, `0086 13800138000`,
+ * full-width digits from a Chinese IME, or a landline such as `010-12345678`.
+ */
+
+const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
+
+/** Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their half-width forms. */
+export function toHalfWidth(text: string): string {
+  return text
+    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ');
+}
+
+/**
+ * E.164-style normal form: mainland mobiles become `+86…`; other numbers keep their digits (with a
+ * leading `+` when given one). Returns undefined for text that is not a phone number.
+ */
+export function normalisePhone(input: string): string | undefined {
+  const text = toHalfWidth(input).trim();
+  const plus = text.startsWith('+');
+  const digits = text.replace(/[\s\-().]/g, '').replace(/^\+/, '');
+  if (!/^\d{5,15}$/.test(digits)) return undefined;
+  const national = digits.replace(/^(0086|86)(?=1[3-9]\d{9}$)/, '');
+  if (MAINLAND_MOBILE.test(national)) return `+86${national}`;
+  if (plus || digits.startsWith('00')) return `+${digits.replace(/^00/, '')}`;
+  return digits;
+}
+
+export function isMainlandMobile(normalised: string): boolean {
+  return /^\+861[3-9]\d{9}$/.test(normalised);
+}
+
+/** `+8613800138000` → `138****8000`; other numbers keep only their last four digits. */
+export function maskPhone(phone: string): string {
+  const national = phone.replace(/^\+86(?=1[3-9]\d{9}$)/, '');
+  if (MAINLAND_MOBILE.test(national)) return `${national.slice(0, 3)}****${national.slice(7)}`;
+  if (national.length <= 4) return '*'.repeat(national.length);
+  return '*'.repeat(national.length - 4) + national.slice(-4);
+}

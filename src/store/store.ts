@@ -1,0 +1,101 @@
+import path from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import type { Config } from '../config.js';
+import { ApiTokenRepository } from './api-tokens.js';
+import { AuditLogRepository } from './audit-log.js';
+import { ContactRepository } from './contacts.js';
+import { DepartmentRepository } from './departments.js';
+import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
+import { InboundMessageRepository } from './inbound-messages.js';
+import { TicketRepository } from './tickets.js';
+
+/** Everything the rest of the hub may do with the database, as intention-named repositories. */
+export interface Store {
+  tickets: TicketRepository;
+  contacts: ContactRepository;
+  departments: DepartmentRepository;
+  inbound: InboundMessageRepository;
+  tokens: ApiTokenRepository;
+  audit: AuditLogRepository;
+  /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
+  uri: string;
+  embedded: boolean;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+type StoreConfig = Pick<
+  Config,
+  'mongodbUri' | 'mongodbDb' | 'dataDir' | 'embeddedDbPort' | 'embeddedDbBinary' | 'storeTimeoutMs'
+>;
+
+export interface StoreLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * Connects to MONGODB_URI, or starts the embedded FerretDB under DATA_DIR/db first. Indexes are
+ * created before this resolves, so the unique guards exist before the first insert.
+ */
+export async function openStore(config: StoreConfig, log: StoreLogger): Promise<Store> {
+  let embedded: EmbeddedDb | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    embedded = await startEmbeddedDb({
+      binary: config.embeddedDbBinary,
+      dataDir: path.join(config.dataDir, 'db'),
+      port: config.embeddedDbPort,
+      onLog: (line) => log.warn(`embedded-db: ${line}`),
+    });
+    uri = embedded.uri;
+    log.info(`embedded database (FerretDB on SQLite) at ${uri}, files in ${path.join(config.dataDir, 'db')}`);
+  }
+
+  let connection: Connection | undefined;
+  try {
+    connection = await mongoose
+      .createConnection(uri, {
+        dbName: config.mongodbDb,
+        serverSelectionTimeoutMS: config.storeTimeoutMs,
+        // Fail fast instead of queueing while the database is away: intake must answer 503 at once.
+        bufferCommands: false,
+        autoIndex: false,
+        autoCreate: true,
+        maxPoolSize: 20,
+      })
+      .asPromise();
+    const repositories = {
+      tickets: new TicketRepository(connection),
+      contacts: new ContactRepository(connection),
+      departments: new DepartmentRepository(connection),
+      inbound: new InboundMessageRepository(connection),
+      tokens: new ApiTokenRepository(connection),
+      audit: new AuditLogRepository(connection),
+    };
+    for (const repository of Object.values(repositories)) {
+      await repository.model.createCollection();
+      await repository.model.createIndexes();
+    }
+    const conn = connection;
+    return {
+      ...repositories,
+      uri,
+      embedded: embedded !== undefined,
+      async ping() {
+        const db = conn.db;
+        if (!db) throw new Error('database not connected');
+        await db.command({ ping: 1 }, { timeoutMS: config.storeTimeoutMs });
+      },
+      async close() {
+        await conn.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await connection?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { ACKNOWLEDGEMENTS } from '../templates/acknowledgements.js';
+import { compileTemplates } from '../templates/renderer.js';
+import type { CoreDeps } from './deps.js';
+import { executeCommand, type CommandRequest } from './execute-command.js';
+import { intake } from './intake.js';
+import { LiveEvents } from './live-events.js';
+import { NumberSequence } from './number-sequence.js';
+import type { Actor, InboundMessage } from './types.js';
+
+export interface TicketCore {
+  deps: CoreDeps;
+  intake(message: InboundMessage, actor: Actor): ReturnType<typeof intake>;
+  execute(request: CommandRequest): ReturnType<typeof executeCommand>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tickets: TicketCore;
+  }
+}
+
+/** The ticket core, wired once to the store, Redis and the templates; every channel calls this. */
+export const ticketCorePlugin = fp<{ config: Config }>(
+  async (app, { config }) => {
+    const deps: CoreDeps = {
+      store: app.store,
+      redis: app.redis,
+      sequence: new NumberSequence(app.redis, app.store.tickets, config.timezone),
+      render: compileTemplates(ACKNOWLEDGEMENTS),
+      live: new LiveEvents(app.redis, liveChannel(config), (error) => {
+        app.log.warn({ err: error }, 'live event not published');
+      }),
+      lock: { ttlMs: config.ticketLockMs, waitMs: config.ticketLockWaitMs },
+    };
+    app.decorate('tickets', {
+      deps,
+      intake: (message, actor) => intake(deps, message, actor),
+      execute: (request) => executeCommand(deps, request),
+    });
+  },
+  { name: 'hub-ticket-core', dependencies: ['hub-store', 'hub-redis'] },
+);
+
+/** Pub/sub channels are not covered by ioredis' keyPrefix, so the prefix is added here. */
+export function liveChannel(config: Pick<Config, 'redisPrefix'>): string {
+  return `${config.redisPrefix}:live:tickets`;
+}

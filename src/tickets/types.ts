@@ -1,0 +1,167 @@
+/** The ticket core's own types. Storage (src/store) maps them to documents; nothing here does I/O. */
+
+export const CHANNELS = ['ivr', 'hotline', 'sms', 'web', 'email', 'api', 'open311'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** 投诉 · 咨询 · 求助 · 建议 · 举报 · 表扬 */
+export const KINDS = ['complaint', 'consultation', 'help', 'suggestion', 'report', 'praise'] as const;
+export type TicketKind = (typeof KINDS)[number];
+
+/** 一般 · 紧急 · 特急 */
+export const PRIORITIES = ['normal', 'urgent', 'critical'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const STATUSES = [
+  'received',
+  'dispatched',
+  'signed',
+  'in_progress',
+  'waiting_citizen',
+  'replied',
+  'closed',
+  'reopened',
+  'return_review',
+  'merged',
+  'cancelled',
+  'rejected',
+] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+
+export const ROLES = ['admin', 'supervisor', 'operator', 'department'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who did something: a staff member or token, the citizen, or the hub itself. */
+export interface Actor {
+  kind: 'staff' | 'citizen' | 'system';
+  id: string;
+  role?: Role;
+  /** Department code, for department staff. */
+  department?: string;
+}
+
+export interface Location {
+  districtCode?: string;
+  townshipCode?: string;
+  villageCode?: string;
+  text?: string;
+}
+
+export interface AttachmentRef {
+  ref: string;
+  name?: string;
+  contentType?: string;
+  size?: number;
+}
+
+/** A name/value pair: how we keep vendor identifiers without letting their keys into ours. */
+export interface NamedValue {
+  name: string;
+  value: string;
+}
+
+export type Visibility = 'public' | 'internal';
+
+export interface TicketEvent {
+  id: string;
+  type: string;
+  fromStatus?: TicketStatus;
+  toStatus: TicketStatus;
+  actor: Actor;
+  channel: Channel;
+  visibility: Visibility;
+  at: Date;
+  data?: Record<string, unknown>;
+}
+
+export type OutboxAudience = 'citizen' | 'department' | 'supervisor';
+export type OutboxStatus = 'pending' | 'queued' | 'sent' | 'delivered' | 'failed';
+
+/** What someone must hear about; the notification relay (issue 4) moves these to BullMQ. */
+export interface OutboxEntry {
+  id: string;
+  eventId: string;
+  /** The event type, which picks the message template. */
+  template: string;
+  audience: OutboxAudience;
+  contactId?: string;
+  department?: string;
+  status: OutboxStatus;
+  createdAt: Date;
+}
+
+export interface CoDepartment {
+  department: string;
+  status: 'pending' | 'signed' | 'answered';
+  dueAt?: Date;
+  opinion?: string;
+  signedAt?: Date;
+  answeredAt?: Date;
+}
+
+export interface TicketSource {
+  channel: Channel;
+  idempotencyKey: string;
+  /** `${channel}:${idempotencyKey}`, unique across tickets. */
+  dedupeKey: string;
+  inboundId?: string;
+  externalIds: NamedValue[];
+  receivedAt: Date;
+}
+
+export interface Ticket {
+  id: string;
+  number: string;
+  queryCode: string;
+  channel: Channel;
+  kind: TicketKind;
+  category?: string;
+  subject?: string;
+  body: string;
+  attachments: AttachmentRef[];
+  contactId?: string;
+  anonymous: boolean;
+  location: Location;
+  leadDepartment?: string;
+  coDepartments: Record<string, CoDepartment>;
+  assignee?: string;
+  priority: Priority;
+  status: TicketStatus;
+  /** Filled by routing (issue 3). */
+  sla: {
+    policy?: string;
+    signDueAt?: Date;
+    responseDueAt?: Date;
+    dueAt?: Date;
+    callbackDueAt?: Date;
+    pausedAt?: Date;
+  };
+  events: TicketEvent[];
+  outbox: Record<string, OutboxEntry>;
+  rating?: { value: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string; at: Date };
+  disclosure: { public: boolean; summary?: string; publishedAt?: Date };
+  source: TicketSource;
+  returnCount: number;
+  mergedInto?: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What every channel hands the core (DESIGN §1): one normalised message with its idempotency key. */
+export interface InboundMessage {
+  channel: Channel;
+  /** Twilio MessageSid / CallSid, email Message-ID, form token, API Idempotency-Key. */
+  idempotencyKey: string;
+  sender: { phone?: string; email?: string; name?: string; language?: string };
+  text: string;
+  subject?: string;
+  kind?: TicketKind;
+  category?: string;
+  priority?: Priority;
+  location?: Location;
+  anonymous?: boolean;
+  attachments?: AttachmentRef[];
+  /** Vendor identifiers (MessageSid, AccountSid, Message-ID…), kept as name/value pairs. */
+  externalIds?: NamedValue[];
+  receivedAt?: Date;
+}

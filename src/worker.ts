@@ -1,0 +1,30 @@
+import closeWithGrace from 'close-with-grace';
+import Fastify from 'fastify';
+import { loadConfig } from './config.js';
+import { queuesPlugin } from './queues/plugin.js';
+import { redisPlugin } from './redis/plugin.js';
+import { storePlugin } from './store/plugin.js';
+
+/**
+ * BullMQ worker entry: the same resource plugins as the HTTP app (store, Redis, queues) in a Fastify
+ * instance that never listens, so every resource opens and closes the same way. The notification
+ * processors (outbox relay, providers) are registered here by the notification issue; until then
+ * this process only holds the connections.
+ */
+const config = loadConfig();
+if (!config.mongodbUri) {
+  // Two processes must not run the embedded database on one DATA_DIR.
+  console.error('worker: set MONGODB_URI (the embedded database belongs to the HTTP process)');
+  process.exit(2);
+}
+const app = Fastify({ logger: { level: config.logLevel } });
+await app.register(storePlugin, { config });
+await app.register(redisPlugin, { config });
+await app.register(queuesPlugin, { config });
+await app.ready();
+app.log.info('worker ready');
+
+closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  if (err) app.log.error({ err }, 'closing after an error');
+  await app.close();
+});
