@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { adminRoutes } from './api/admin-routes.js';
 import { ErrorReply } from './api/schemas.js';
 import { liveRoutes } from './api/live-routes.js';
@@ -63,6 +64,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  await app.register(hubApp, { config });
+  // fastify-plugin: the hub's decorators (store, tickets …) stay visible on the root instance.
+  await app.register(fp(hubApp, { name: 'hub' }), { config });
   return app;
 }

@@ -12,7 +12,7 @@ function isRedisUnavailable(error: Error): boolean {
 }
 
 function toHubError(error: FastifyError): FastifyError & ErrorDetails {
-  if (error.code.startsWith('HUB_ERR_')) return error;
+  if (typeof error.code === 'string' && error.code.startsWith('HUB_ERR_')) return error;
   if (error.validation) {
     const details = {
       problems: error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' })),

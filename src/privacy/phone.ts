@@ -21,10 +21,12 @@ export function normalisePhone(input: string): string | undefined {
   const plus = text.startsWith('+');
   const digits = text.replace(/[\s\-().]/g, '').replace(/^\+/, '');
   if (!/^\d{5,15}$/.test(digits)) return undefined;
-  const national = digits.replace(/^(0086|86)(?=1[3-9]\d{9}$)/, '');
-  if (MAINLAND_MOBILE.test(national)) return `+86${national}`;
-  if (plus || digits.startsWith('00')) return `+${digits.replace(/^00/, '')}`;
-  return digits;
+  if (plus || digits.startsWith('00')) {
+    // The country code is given (+8613800138000 stays as it is; +1 415… is not a mainland mobile).
+    return `+${digits.replace(/^00/, '')}`;
+  }
+  const national = digits.replace(/^86(?=1[3-9]\d{9}$)/, '');
+  return MAINLAND_MOBILE.test(national) ? `+86${national}` : digits;
 }
 
 export function isMainlandMobile(normalised: string): boolean {

@@ -25,7 +25,8 @@ const InboundSchema = new Schema<InboundDoc>(
     message: { type: Schema.Types.Mixed, required: true },
     receivedAt: { type: Date, required: true },
   },
-  { versionKey: false, collection: 'inbound_messages' },
+  // minimize: false — the message is kept exactly as received, empty objects included.
+  { versionKey: false, minimize: false, collection: 'inbound_messages' },
 );
 InboundSchema.index({ dedupeKey: 1 }, { unique: true });
 

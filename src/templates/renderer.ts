@@ -36,10 +36,10 @@ export function compileTemplates(sources: TemplateSources): Render {
       compiled.set(`${name}/${locale}`, hbs.compile(source, { noEscape: true, strict: true }));
     }
   }
-  return (name, locale, data) => {
-    const key = `${name}/${LOCALES.includes(locale as Locale) ? locale : 'zh-CN'}`;
-    const template = compiled.get(key);
-    if (!template) throw new Error(`no template ${key}`);
+  return (name, requested, data) => {
+    const locale: Locale = LOCALES.includes(requested as Locale) ? (requested as Locale) : 'zh-CN';
+    const template = compiled.get(`${name}/${locale}`);
+    if (!template) throw new Error(`no template ${name}/${locale}`);
     return template({ ...data, locale });
   };
 }
