@@ -27,7 +27,11 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(errorsPlugin);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Citizen interaction hub', version: '0.1.0', description: 'Staff API, channels and health' },
+      info: {
+        title: 'Citizen interaction hub',
+        version: '0.1.0',
+        description: 'Staff API, channels and health',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

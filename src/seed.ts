@@ -7,7 +7,14 @@ import { openStore } from './store/store.js';
  * database, run it while the hub is stopped (`npm start` runs it before starting the hub).
  */
 const config = loadConfig();
-const store = await openStore(config, { info: (m) => console.log(m), warn: (m) => console.warn(m) });
+const store = await openStore(config, {
+  info: (message) => {
+    console.log(message);
+  },
+  warn: (message) => {
+    console.warn(message);
+  },
+});
 try {
   for (const department of DEMO_DEPARTMENTS) await store.departments.upsert(department);
   console.log(`seed: ${DEMO_DEPARTMENTS.length} departments`);

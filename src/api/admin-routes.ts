@@ -29,7 +29,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         body: TokenBody,
         response: {
-          201: Type.Object({ id: Type.String(), token: Type.String(), role: Type.String(), department: Type.Optional(Type.String()) }),
+          201: Type.Object({
+            id: Type.String(),
+            token: Type.String(),
+            role: Type.String(),
+            department: Type.Optional(Type.String()),
+          }),
           ...errorReplies,
         },
       },
@@ -50,7 +55,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         department,
         createdAt: new Date(),
       });
-      await app.store.audit.append({ actor: request.actor, action: 'issue_token', fields: [stored.id], at: new Date() });
+      await app.store.audit.append({
+        actor: request.actor,
+        action: 'issue_token',
+        fields: [stored.id],
+        at: new Date(),
+      });
       void reply.status(201);
       return { id: stored.id, token, role, department };
     },

@@ -30,16 +30,26 @@ export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
   });
   app.addHook('onClose', async () => {
     for (const socket of sockets.keys()) socket.close(1001, 'hub shutting down');
-    await subscriber.quit().catch(() => subscriber.disconnect());
+    await subscriber.quit().catch(() => {
+      subscriber.disconnect();
+    });
   });
 
   app.get(
     '/live',
-    { websocket: true, onRequest: app.authenticate, schema: { summary: 'Live ticket events (WebSocket)', tags: ['live'] } },
+    {
+      websocket: true,
+      onRequest: app.authenticate,
+      schema: { summary: 'Live ticket events (WebSocket)', tags: ['live'] },
+    },
     (socket, request) => {
       sockets.set(socket, request.actor);
-      socket.on('close', () => sockets.delete(socket));
-      socket.send(JSON.stringify({ type: 'hello', role: request.actor.role, department: request.actor.department }));
+      socket.on('close', () => {
+        sockets.delete(socket);
+      });
+      socket.send(
+        JSON.stringify({ type: 'hello', role: request.actor.role, department: request.actor.department }),
+      );
     },
   );
 };

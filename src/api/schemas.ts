@@ -12,7 +12,10 @@ const Text = (max: number, options: object = {}) => Type.String({ minLength: 1, 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' });
 const DateTime = Type.String({ format: 'date-time' });
 
-export const TicketNumber = Type.String({ pattern: '^[0-9]{1,20}$', description: 'Digits, last one a check digit' });
+export const TicketNumber = Type.String({
+  pattern: '^[0-9]{1,20}$',
+  description: 'Digits, last one a check digit',
+});
 
 export const ErrorReply = Type.Object(
   {
@@ -73,7 +76,9 @@ export const CreateTicketBody = Type.Object(
 export type CreateTicketBody = Static<typeof CreateTicketBody>;
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' })),
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
 });
 
 const EventView = Type.Object({
@@ -153,7 +158,9 @@ export const TicketView = Type.Object(
     sla: Type.Record(Type.String(), DateTime),
     events: Type.Array(EventView),
     outbox: Type.Array(OutboxView),
-    rating: Type.Optional(Type.Object({ value: Type.String(), comment: Type.Optional(Type.String()), at: DateTime })),
+    rating: Type.Optional(
+      Type.Object({ value: Type.String(), comment: Type.Optional(Type.String()), at: DateTime }),
+    ),
     disclosure: Type.Object({ public: Type.Boolean(), summary: Type.Optional(Type.String()) }),
     source: Type.Object({
       channel: Type.String(),
@@ -193,7 +200,11 @@ export const ListReply = Type.Object({
 
 /** What each command must carry; the ticket core checks everything that needs the store. */
 export const COMMAND_BODIES: Record<(typeof COMMAND_NAMES)[number], TSchema> = {
-  dispatch: body({ department: Code, coDepartments: Type.Optional(Type.Array(Code, { maxItems: 10 })), reason: Type.Optional(Text(500)) }),
+  dispatch: body({
+    department: Code,
+    coDepartments: Type.Optional(Type.Array(Code, { maxItems: 10 })),
+    reason: Type.Optional(Text(500)),
+  }),
   transfer: body({ department: Code, reason: Text(500) }),
   sign: body({}),
   start: body({}),

@@ -9,7 +9,7 @@ import type { TicketSummary } from './schemas.js';
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: the family name stays recognisable for a phone call. */
 export function maskName(name: string): string {
-  const chars = [...name.trim()];
+  const chars = Array.from(name.trim());
   if (chars.length <= 1) return '*';
   return (chars[0] ?? '') + '*'.repeat(chars.length - 1);
 }
@@ -63,7 +63,9 @@ export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: 
     })),
     assignee: ticket.assignee,
     sla: Object.fromEntries(
-      Object.entries(ticket.sla).flatMap(([key, value]) => (value instanceof Date ? [[key, value.toISOString()]] : [])),
+      Object.entries(ticket.sla).flatMap(([key, value]) =>
+        value instanceof Date ? [[key, value.toISOString()]] : [],
+      ),
     ),
     events: ticket.events.map((e) => ({ ...e, at: e.at.toISOString() })),
     outbox: Object.values(ticket.outbox)

@@ -62,7 +62,11 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const contact = await loadContact(app, result.ticket);
       void reply.status(result.created ? 201 : 200);
-      return { created: result.created, acknowledgement: result.acknowledgement, ticket: ticketView(result.ticket, contact, actor) };
+      return {
+        created: result.created,
+        acknowledgement: result.acknowledgement,
+        ticket: ticketView(result.ticket, contact, actor),
+      };
     },
   );
 

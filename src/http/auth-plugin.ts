@@ -33,13 +33,19 @@ export const authPlugin = fp<{ config: Config }>(
 
     async function resolve(token: string): Promise<Actor | undefined> {
       const hash = hashToken(token);
-      if (bootstrap && timingSafeEqual(hash, bootstrap)) return { kind: 'staff', id: 'bootstrap-token', role: 'admin' };
+      if (bootstrap && timingSafeEqual(hash, bootstrap))
+        return { kind: 'staff', id: 'bootstrap-token', role: 'admin' };
       const key = hash.toString('hex');
       const hit = cache.get(key);
       if (hit && hit.until > Date.now()) return hit.actor;
       const stored = await app.store.tokens.findActiveByHash(key);
       if (!stored) return undefined;
-      const actor: Actor = { kind: 'staff', id: `token:${stored.id}`, role: stored.role, department: stored.department };
+      const actor: Actor = {
+        kind: 'staff',
+        id: `token:${stored.id}`,
+        role: stored.role,
+        department: stored.department,
+      };
       cache.set(key, { actor, until: Date.now() + CACHE_MS });
       return actor;
     }
@@ -49,7 +55,9 @@ export const authPlugin = fp<{ config: Config }>(
       const header = request.headers.authorization ?? '';
       const query = request.query as { access_token?: unknown } | undefined;
       // Browsers cannot set headers on a WebSocket: there the token may come as ?access_token=.
-      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? (request.ws && typeof query?.access_token === 'string' ? query.access_token : undefined);
+      const token =
+        /^Bearer\s+(\S+)$/i.exec(header)?.[1] ??
+        (request.ws && typeof query?.access_token === 'string' ? query.access_token : undefined);
       const actor = token ? await resolve(token) : undefined;
       if (!actor) throw new HubErrors.Unauthorized();
       request.actor = actor;

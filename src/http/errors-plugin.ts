@@ -15,7 +15,10 @@ function toHubError(error: FastifyError): FastifyError & ErrorDetails {
   if (typeof error.code === 'string' && error.code.startsWith('HUB_ERR_')) return error;
   if (error.validation) {
     const details = {
-      problems: error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' })),
+      problems: error.validation.map((v) => ({
+        path: v.instancePath || '/',
+        message: v.message ?? 'invalid',
+      })),
     };
     return Object.assign(new HubErrors.Validation(error.message), { details });
   }

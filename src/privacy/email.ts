@@ -9,5 +9,5 @@ export function normaliseEmail(input: string): string | undefined {
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at <= 0) return '*'.repeat(email.length);
-  return email[0] + '*'.repeat(Math.max(at - 1, 1)) + email.slice(at);
+  return email.charAt(0) + '*'.repeat(Math.max(at - 1, 1)) + email.slice(at);
 }

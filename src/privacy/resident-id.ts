@@ -12,8 +12,7 @@ const CHECK_CHARS = '10X98765432';
 export type ResidentIdProblem = 'format' | 'region' | 'birth-date' | 'check-digit';
 
 export type ResidentIdResult =
-  | { ok: true; id: string; birthDate: string; legacy: boolean }
-  | { ok: false; problem: ResidentIdProblem };
+  { ok: true; id: string; birthDate: string; legacy: boolean } | { ok: false; problem: ResidentIdProblem };
 
 /** The check character of the first 17 digits. */
 export function residentIdCheckChar(first17: string): string {

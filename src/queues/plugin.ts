@@ -29,8 +29,10 @@ export const queuesPlugin = fp<{ config: Config }>(
     }
     app.decorate('queues', queues);
     app.addHook('onClose', async () => {
-      await Promise.all([...queues.values()].map((queue) => queue.close()));
-      await connection.quit().catch(() => connection.disconnect());
+      await Promise.all([...queues.values()].map(async (queue) => queue.close()));
+      await connection.quit().catch(() => {
+        connection.disconnect();
+      });
     });
   },
   { name: 'hub-queues' },

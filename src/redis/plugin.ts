@@ -30,7 +30,9 @@ export const redisPlugin = fp<{ config: Config }>(
     await redis.connect();
     app.decorate('redis', redis);
     app.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      await redis.quit().catch(() => {
+        redis.disconnect();
+      });
     });
   },
   { name: 'hub-redis' },

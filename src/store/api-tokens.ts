@@ -48,6 +48,12 @@ export class ApiTokenRepository {
 }
 
 function toToken(doc: TokenDoc & { _id: unknown }): ApiToken {
-  const { _id, hash: _hash, ...rest } = doc;
-  return { ...rest, id: String(_id) };
+  return {
+    name: doc.name,
+    role: doc.role,
+    department: doc.department,
+    createdAt: doc.createdAt,
+    revokedAt: doc.revokedAt,
+    id: String(doc._id),
+  };
 }

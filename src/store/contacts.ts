@@ -61,7 +61,12 @@ export class ContactRepository {
    * The contact for a normalised phone or email, created on first sight. Two intakes racing for the
    * same new contact meet at the unique key: the loser reads the winner's document.
    */
-  async findOrCreate(input: { phone?: string; email?: string; name?: string; language?: string }): Promise<Contact> {
+  async findOrCreate(input: {
+    phone?: string;
+    email?: string;
+    name?: string;
+    language?: string;
+  }): Promise<Contact> {
     const existing =
       (input.phone ? await this.findByPhone(input.phone) : undefined) ??
       (input.email ? await this.findByEmail(input.email) : undefined);

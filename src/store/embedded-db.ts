@@ -30,9 +30,13 @@ export async function startEmbeddedDb(options: EmbeddedDbOptions): Promise<Embed
   const pidFile = path.join(options.dataDir, 'embedded-db.pid');
   refuseIfRunning(pidFile);
   mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn(options.binary, ['-port', String(options.port), '-data', options.dataDir, '-log-level', 'error'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    options.binary,
+    ['-port', String(options.port), '-data', options.dataDir, '-log-level', 'error'],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
     stderrTail.push(line);
@@ -97,9 +101,15 @@ function waitForReady(child: ChildProcess, timeoutMs: number, stderrTail: string
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, 5000);
   await exited;
   clearTimeout(timer);
 }

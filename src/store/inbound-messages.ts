@@ -38,9 +38,16 @@ export class InboundMessageRepository {
   }
 
   /** Stores the message once; a replay gets the first stored copy back with `replay: true`. */
-  async record(dedupeKey: string, message: InboundMessage): Promise<{ stored: StoredInbound; replay: boolean }> {
+  async record(
+    dedupeKey: string,
+    message: InboundMessage,
+  ): Promise<{ stored: StoredInbound; replay: boolean }> {
     try {
-      const doc = await this.model.create({ dedupeKey, message, receivedAt: message.receivedAt ?? new Date() });
+      const doc = await this.model.create({
+        dedupeKey,
+        message,
+        receivedAt: message.receivedAt ?? new Date(),
+      });
       return { stored: toStored(doc.toObject()), replay: false };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;

@@ -12,8 +12,12 @@ declare module 'fastify' {
 export const storePlugin = fp<{ config: Config }>(
   async (app, { config }) => {
     const store = await openStore(config, {
-      info: (message) => app.log.info(message),
-      warn: (message) => app.log.warn(message),
+      info: (message) => {
+        app.log.info(message);
+      },
+      warn: (message) => {
+        app.log.warn(message);
+      },
     });
     app.decorate('store', store);
     app.addHook('onClose', async () => {

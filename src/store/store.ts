@@ -47,7 +47,9 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       binary: config.embeddedDbBinary,
       dataDir: path.join(config.dataDir, 'db'),
       port: config.embeddedDbPort,
-      onLog: (line) => log.warn(`embedded-db: ${line}`),
+      onLog: (line) => {
+        log.warn(`embedded-db: ${line}`);
+      },
     });
     uri = embedded.uri;
     log.info(`embedded database (FerretDB on SQLite) at ${uri}, files in ${path.join(config.dataDir, 'db')}`);

@@ -7,10 +7,7 @@ import { isDuplicateKey } from './errors.js';
  * what the citizen must hear about is one single-document write (DESIGN §4.3).
  */
 
-const Actor = new Schema(
-  { kind: String, id: String, role: String, department: String },
-  { _id: false },
-);
+const Actor = new Schema({ kind: String, id: String, role: String, department: String }, { _id: false });
 const Event = new Schema(
   {
     id: String,
@@ -54,7 +51,9 @@ const TicketSchema = new Schema(
     category: String,
     subject: String,
     body: { type: String, required: true },
-    attachments: [new Schema({ ref: String, name: String, contentType: String, size: Number }, { _id: false })],
+    attachments: [
+      new Schema({ ref: String, name: String, contentType: String, size: Number }, { _id: false }),
+    ],
     contactId: String,
     anonymous: { type: Boolean, default: false },
     location: {
@@ -68,7 +67,14 @@ const TicketSchema = new Schema(
     assignee: String,
     priority: { type: String, required: true },
     status: { type: String, required: true },
-    sla: { policy: String, signDueAt: Date, responseDueAt: Date, dueAt: Date, callbackDueAt: Date, pausedAt: Date },
+    sla: {
+      policy: String,
+      signDueAt: Date,
+      responseDueAt: Date,
+      dueAt: Date,
+      callbackDueAt: Date,
+      pausedAt: Date,
+    },
     events: [Event],
     outbox: { type: Map, of: Outbox, default: {} },
     rating: { value: String, comment: String, at: Date },
@@ -165,7 +171,7 @@ export class TicketRepository {
   async applyChange(id: string, expectedVersion: number, change: TicketChange): Promise<Ticket | undefined> {
     const set: Record<string, unknown> = { updatedAt: change.event.at };
     const unset: Record<string, ''> = {};
-    for (const [field, value] of Object.entries(change.set)) {
+    for (const [field, value] of Object.entries(change.set) as [string, unknown][]) {
       if (value === undefined) unset[field] = '';
       else set[field] = value;
     }
@@ -180,7 +186,10 @@ export class TicketRepository {
     return doc ? toTicket(doc) : undefined;
   }
 
-  async list(filter: TicketListFilter, page: { offset: number; limit: number }): Promise<{ total: number; items: Ticket[] }> {
+  async list(
+    filter: TicketListFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ total: number; items: Ticket[] }> {
     const query = toQuery(filter);
     const [total, docs] = await Promise.all([
       this.model.countDocuments(query),

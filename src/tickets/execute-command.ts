@@ -44,7 +44,9 @@ const VERSION_RETRIES = 3;
 export async function executeCommand(deps: CoreDeps, request: CommandRequest): Promise<Ticket> {
   // A mistyped number never reaches the database.
   if (!isValidTicketNumber(request.number)) throw new HubErrors.TicketNotFound(request.number);
-  const locked = await withLock(deps.redis, `lock:ticket:${request.number}`, deps.lock, () => apply(deps, request));
+  const locked = await withLock(deps.redis, `lock:ticket:${request.number}`, deps.lock, () =>
+    apply(deps, request),
+  );
   if (!locked) throw new HubErrors.TicketBusy(request.number);
   return locked.value;
 }
@@ -120,7 +122,11 @@ async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): 
 }
 
 /** The ticket fields a command changes besides its status. */
-async function fieldChanges(deps: CoreDeps, ticket: Ticket, request: CommandRequest): Promise<TicketChange['set']> {
+async function fieldChanges(
+  deps: CoreDeps,
+  ticket: Ticket,
+  request: CommandRequest,
+): Promise<TicketChange['set']> {
   const { input, actor } = request;
   switch (request.command) {
     case 'dispatch':
@@ -140,7 +146,11 @@ async function fieldChanges(deps: CoreDeps, ticket: Ticket, request: CommandRequ
       return { returnCount: ticket.returnCount + 1 };
     case 'merge': {
       const into = input.into ?? '';
-      if (into === ticket.number || !isValidTicketNumber(into) || !(await deps.store.tickets.findByNumber(into))) {
+      if (
+        into === ticket.number ||
+        !isValidTicketNumber(into) ||
+        !(await deps.store.tickets.findByNumber(into))
+      ) {
         throw new HubErrors.TicketNotFound(into);
       }
       return { mergedInto: into };

@@ -39,7 +39,9 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
   const now = new Date();
   for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
     const issued = await deps.sequence.next(now);
-    const inserted = await deps.store.tickets.insert(newTicket(first, stored.id, dedupeKey, issued, contactId, actor, now));
+    const inserted = await deps.store.tickets.insert(
+      newTicket(first, stored.id, dedupeKey, issued, contactId, actor, now),
+    );
     if (inserted.ok) {
       const [received] = inserted.ticket.events;
       if (received) deps.live.publish(inserted.ticket, received);

@@ -11,7 +11,9 @@ export interface LiveTicketEvent {
   status: string;
   leadDepartment?: string;
   coDepartments: string[];
-  event: Pick<TicketEvent, 'id' | 'type' | 'fromStatus' | 'toStatus' | 'visibility' | 'channel'> & { at: string };
+  event: Pick<TicketEvent, 'id' | 'type' | 'fromStatus' | 'toStatus' | 'visibility' | 'channel'> & {
+    at: string;
+  };
 }
 
 export class LiveEvents {

@@ -101,7 +101,7 @@ export async function openTicket(
     payload: { kind: 'complaint', body: '路灯不亮已经一周', contact: { phone: '13800138000' }, ...body },
   });
   if (response.statusCode >= 300) throw new Error(`openTicket: ${response.statusCode} ${response.body}`);
-  return (response.json() as { ticket: { number: string; status: string; version: number } }).ticket;
+  return response.json<{ ticket: { number: string; status: string; version: number } }>().ticket;
 }
 
 /** Runs a command through the staff API. */
@@ -123,5 +123,5 @@ export async function issueToken(hub: TestHub, role: string, department?: string
     payload: { name: `${role} ${department ?? ''}`.trim(), role, ...(department ? { department } : {}) },
   });
   if (response.statusCode !== 201) throw new Error(`issueToken: ${response.statusCode} ${response.body}`);
-  return (response.json() as { token: string }).token;
+  return response.json<{ token: string }>().token;
 }

@@ -36,24 +36,40 @@ describe('ticket commands', () => {
     assert.equal(stored.events.length, 51);
     assert.equal(stored.version, 51);
     // Each answer saw a different version: the writes were serialised, none overwrote another.
-    const versions = responses.map((r) => (r.json() as TicketJson).version).sort((a, b) => a - b);
-    assert.deepEqual(versions, Array.from({ length: 50 }, (_, i) => i + 2));
+    const versions = responses.map((r) => r.json<TicketJson>().version).sort((a, b) => a - b);
+    assert.deepEqual(
+      versions,
+      Array.from({ length: 50 }, (_, i) => i + 2),
+    );
   });
 
   it('concurrent state changes: exactly one sign wins, the others get 409 with the allowed commands', async () => {
     const ticket = await openTicket(hub);
     assert.equal((await command(hub, ticket.number, 'dispatch', { department: 'CGJ' })).statusCode, 200);
     const clerk = await issueToken(hub, 'department', 'CGJ');
-    const responses = await Promise.all(Array.from({ length: 10 }, () => command(hub, ticket.number, 'sign', {}, clerk)));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => command(hub, ticket.number, 'sign', {}, clerk)),
+    );
     const codes = responses.map((r) => r.statusCode).sort();
     assert.deepEqual(codes, [200, ...Array<number>(9).fill(409)]);
-    const conflict = responses.find((r) => r.statusCode === 409)?.json() as {
-      code: string;
-      details: { status: string; allowed: string[] };
-    };
+    const conflict = responses
+      .find((r) => r.statusCode === 409)
+      ?.json<{
+        code: string;
+        details: { status: string; allowed: string[] };
+      }>();
+    assert.ok(conflict);
     assert.equal(conflict.code, 'HUB_ERR_COMMAND_NOT_ALLOWED');
     assert.equal(conflict.details.status, 'signed');
-    assert.deepEqual(conflict.details.allowed, ['transfer', 'start', 'ask', 'reply', 'return', 'cancel', 'note']);
+    assert.deepEqual(conflict.details.allowed, [
+      'transfer',
+      'start',
+      'ask',
+      'reply',
+      'return',
+      'cancel',
+      'note',
+    ]);
   });
 
   it('runs the whole life of a ticket, with events and outbox entries where the citizen must hear', async () => {
@@ -74,13 +90,24 @@ describe('ticket commands', () => {
     for (const [name, payload, status, token] of steps) {
       const response = await command(hub, ticket.number, name, payload, token);
       assert.equal(response.statusCode, 200, `${name}: ${response.body}`);
-      last = response.json() as TicketJson;
+      last = response.json<TicketJson>();
       assert.equal(last.status, status, name);
     }
     assert.ok(last);
     assert.deepEqual(
       last.events.map((e) => e.type),
-      ['received', 'dispatched', 'signed', 'started', 'asked_citizen', 'resumed', 'replied', 'resolved', 'reopened', 'dispatched'],
+      [
+        'received',
+        'dispatched',
+        'signed',
+        'started',
+        'asked_citizen',
+        'resumed',
+        'replied',
+        'resolved',
+        'reopened',
+        'dispatched',
+      ],
     );
     assert.equal(last.version, steps.length + 1);
     assert.deepEqual(
@@ -101,18 +128,28 @@ describe('ticket commands', () => {
     const clerk = await issueToken(hub, 'department', 'STJ');
     const missingBasis = await command(hub, ticket.number, 'return', { reason: '不属于本部门职责' }, clerk);
     assert.equal(missingBasis.statusCode, 400);
-    assert.equal((missingBasis.json() as { code: string }).code, 'HUB_ERR_VALIDATION');
+    assert.equal(missingBasis.json<{ code: string }>().code, 'HUB_ERR_VALIDATION');
 
-    const returned = await command(hub, ticket.number, 'return', { reason: '不属于本部门职责', basis: '三定方案第5条' }, clerk);
-    assert.equal((returned.json() as TicketJson).status, 'return_review');
-    assert.equal((returned.json() as TicketJson).returnCount, 1);
-    const refused = await command(hub, ticket.number, 'refuse_return', { reason: '属于环境噪声，归生态环境局' });
-    const back = refused.json() as TicketJson;
+    const returned = await command(
+      hub,
+      ticket.number,
+      'return',
+      { reason: '不属于本部门职责', basis: '三定方案第5条' },
+      clerk,
+    );
+    assert.equal(returned.json<TicketJson>().status, 'return_review');
+    assert.equal(returned.json<TicketJson>().returnCount, 1);
+    const refused = await command(hub, ticket.number, 'refuse_return', {
+      reason: '属于环境噪声，归生态环境局',
+    });
+    const back = refused.json<TicketJson>();
     assert.equal(back.status, 'dispatched');
     assert.equal(back.leadDepartment, 'STJ');
 
     await command(hub, ticket.number, 'return', { reason: '仍不属于', basis: '噪声来源为施工工地' }, clerk);
-    const moved = (await command(hub, ticket.number, 'transfer', { department: 'ZJJ', reason: '施工噪声归住建局' })).json() as TicketJson;
+    const moved = (
+      await command(hub, ticket.number, 'transfer', { department: 'ZJJ', reason: '施工噪声归住建局' })
+    ).json<TicketJson>();
     assert.equal(moved.status, 'dispatched');
     assert.equal(moved.leadDepartment, 'ZJJ');
     assert.equal(moved.returnCount, 2);
@@ -125,28 +162,30 @@ describe('ticket commands', () => {
     const ticket = await openTicket(hub);
     const unknown = await command(hub, ticket.number, 'dispatch', { department: 'NOPE' });
     assert.equal(unknown.statusCode, 404);
-    assert.equal((unknown.json() as { code: string }).code, 'HUB_ERR_DEPARTMENT_NOT_FOUND');
+    assert.equal(unknown.json<{ code: string }>().code, 'HUB_ERR_DEPARTMENT_NOT_FOUND');
 
     const badMerge = await command(hub, ticket.number, 'merge', { into: ticket.number });
-    assert.equal((badMerge.json() as { code: string }).code, 'HUB_ERR_TICKET_NOT_FOUND');
+    assert.equal(badMerge.json<{ code: string }>().code, 'HUB_ERR_TICKET_NOT_FOUND');
 
     const operator = await issueToken(hub, 'operator');
     await command(hub, ticket.number, 'dispatch', { department: 'JTJ' }, operator);
     const operatorSign = await command(hub, ticket.number, 'sign', {}, operator);
     assert.equal(operatorSign.statusCode, 403);
-    assert.equal((operatorSign.json() as { code: string }).code, 'HUB_ERR_FORBIDDEN');
+    assert.equal(operatorSign.json<{ code: string }>().code, 'HUB_ERR_FORBIDDEN');
 
     const stored = await hub.app.store.tickets.findByNumber(ticket.number);
     assert.equal(stored?.status, 'dispatched');
-    assert.equal(stored?.version, 2, 'refused commands changed nothing');
+    assert.equal(stored.version, 2, 'refused commands changed nothing');
   });
 
   it('merges a duplicate into an existing ticket and then allows only notes', async () => {
     const original = await openTicket(hub, { body: '某路段井盖缺失' });
     const duplicate = await openTicket(hub, { body: '某路段井盖丢了' });
-    const merged = (await command(hub, duplicate.number, 'merge', { into: original.number })).json() as TicketJson & {
-      mergedInto: string;
-    };
+    const merged = (await command(hub, duplicate.number, 'merge', { into: original.number })).json<
+      TicketJson & {
+        mergedInto: string;
+      }
+    >();
     assert.equal(merged.status, 'merged');
     assert.equal(merged.mergedInto, original.number);
     assert.deepEqual(merged.allowedCommands, ['note']);
@@ -160,8 +199,14 @@ describe('ticket commands', () => {
     const co = await issueToken(hub, 'department', 'MZJ');
     const view = await hub.request({ method: 'GET', url: `/api/v1/tickets/${ticket.number}`, token: co });
     assert.equal(view.statusCode, 200);
-    assert.deepEqual((view.json() as { coDepartments: { department: string }[] }).coDepartments.map((c) => c.department), ['MZJ']);
-    assert.equal((await command(hub, ticket.number, 'note', { text: '民政局意见：符合低保条件' }, co)).statusCode, 200);
+    assert.deepEqual(
+      view.json<{ coDepartments: { department: string }[] }>().coDepartments.map((c) => c.department),
+      ['MZJ'],
+    );
+    assert.equal(
+      (await command(hub, ticket.number, 'note', { text: '民政局意见：符合低保条件' }, co)).statusCode,
+      200,
+    );
     assert.equal((await command(hub, ticket.number, 'sign', {}, co)).statusCode, 403);
   });
 });

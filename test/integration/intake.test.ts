@@ -29,7 +29,7 @@ describe('idempotent intake', () => {
         }),
       ),
     );
-    const bodies = responses.map((r) => r.json() as { created: boolean; ticket: { number: string } });
+    const bodies = responses.map((r) => r.json<{ created: boolean; ticket: { number: string } }>());
     assert.deepEqual(
       responses.map((r) => r.statusCode).sort(),
       [...Array<number>(20).fill(200), ...Array<number>(180).fill(201)].sort(),
@@ -57,7 +57,7 @@ describe('idempotent intake', () => {
       payload: { kind: 'praise', body: '第二次提交，内容不同' },
     });
     assert.equal(retry.statusCode, 200);
-    const body = retry.json() as { created: boolean; ticket: { number: string; body: string; kind: string } };
+    const body = retry.json<{ created: boolean; ticket: { number: string; body: string; kind: string } }>();
     assert.equal(body.created, false);
     assert.equal(body.ticket.number, first.number);
     assert.equal(body.ticket.body, '第一次提交');
@@ -75,17 +75,20 @@ describe('idempotent intake', () => {
     assert.equal(received?.type, 'received');
     const outbox = Object.values(stored.outbox);
     assert.equal(outbox.length, 1);
-    assert.equal(outbox[0]?.eventId, received?.id);
-    assert.equal(outbox[0]?.audience, 'citizen');
-    assert.equal(outbox[0]?.status, 'pending');
-    assert.equal(outbox[0]?.contactId, stored.contactId);
+    assert.ok(received);
+    assert.equal(outbox[0]?.eventId, received.id);
+    assert.equal(outbox[0].audience, 'citizen');
+    assert.equal(outbox[0].status, 'pending');
+    assert.equal(outbox[0].contactId, stored.contactId);
   });
 
   it('knows a citizen again by the normalised phone, however it was typed', async () => {
     const a = await openTicket(hub, { contact: { phone: '13700137000' } });
     const b = await openTicket(hub, { contact: { phone: '+86 137-0013-7000' } });
     const c = await openTicket(hub, { contact: { phone: '１３７００１３７０００' } });
-    const ids = await Promise.all([a, b, c].map(async (t) => (await hub.app.store.tickets.findByNumber(t.number))?.contactId));
+    const ids = await Promise.all(
+      [a, b, c].map(async (t) => (await hub.app.store.tickets.findByNumber(t.number))?.contactId),
+    );
     assert.ok(ids[0]);
     assert.deepEqual(ids, [ids[0], ids[0], ids[0]]);
     const contact = await hub.app.store.contacts.findById(ids[0]);
@@ -99,7 +102,10 @@ describe('idempotent intake', () => {
       payload: { kind: 'report', body: '匿名举报：某餐馆后厨卫生问题', anonymous: true },
     });
     assert.equal(response.statusCode, 201);
-    const body = response.json() as { acknowledgement: string; ticket: { number: string; outbox: unknown[]; contact: null } };
+    const body = response.json<{
+      acknowledgement: string;
+      ticket: { number: string; outbox: unknown[]; contact: null };
+    }>();
     assert.equal(body.ticket.outbox.length, 0);
     assert.equal(body.ticket.contact, null);
     assert.ok(body.acknowledgement.includes(body.ticket.number));

@@ -24,7 +24,10 @@ describe('config', () => {
     assert.match(first, /^[0-9a-f]{32}$/);
     assert.equal(loadConfig({ DATA_DIR: dataDir }).twilioAuthToken, first);
     assert.equal(readFileSync(path.join(dataDir, 'twilio-simulator-token'), 'utf8'), first);
-    assert.equal(loadConfig({ DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: 'given-token-123' }).twilioAuthToken, 'given-token-123');
+    assert.equal(
+      loadConfig({ DATA_DIR: dataDir, TWILIO_AUTH_TOKEN: 'given-token-123' }).twilioAuthToken,
+      'given-token-123',
+    );
   });
 
   it('names the bad variable', () => {
@@ -45,7 +48,7 @@ describe('templates', () => {
     const data = { kind: 'complaint', number: '26112100425', queryCode: '012345' };
     const zh = render('intake.received', 'zh-CN', data);
     assert.equal(zh, '您的投诉已受理，工单号26112100425，查询码012345。');
-    assert.ok([...zh].length <= 70);
+    assert.ok(Array.from(zh).length <= 70);
     assert.equal(
       render('intake.received', 'en', data),
       'Your complaint was received: ticket 26112100425, query code 012345.',

@@ -5,7 +5,15 @@ import { isMainlandMobile, maskPhone, normalisePhone, toHalfWidth } from '../../
 import { parseMailbox } from '../../src/channels/email/address.js';
 
 describe('phones', () => {
-  const mobiles = ['13800138000', '138 0013 8000', '138-0013-8000', '+86 138 0013 8000', '0086 13800138000', '8613800138000', '１３８００１３８０００'];
+  const mobiles = [
+    '13800138000',
+    '138 0013 8000',
+    '138-0013-8000',
+    '+86 138 0013 8000',
+    '0086 13800138000',
+    '8613800138000',
+    '１３８００１３８０００',
+  ];
   for (const input of mobiles) {
     it(`normalises the mainland mobile "${input}" to +86…`, () => {
       assert.equal(normalisePhone(input), '+8613800138000');
@@ -21,7 +29,8 @@ describe('phones', () => {
   });
 
   it('refuses text that is not a phone number', () => {
-    for (const input of ['', 'abc', '12', '1380013800a', '+', '1'.repeat(16)]) assert.equal(normalisePhone(input), undefined);
+    for (const input of ['', 'abc', '12', '1380013800a', '+', '1'.repeat(16)])
+      assert.equal(normalisePhone(input), undefined);
   });
 
   it('masks mobiles as 138****8000 and other numbers to their last four', () => {
@@ -48,8 +57,14 @@ describe('email addresses', () => {
   });
 
   it('parses one mailbox with a display name, refuses lists', () => {
-    assert.deepEqual(parseMailbox('张三 <Zhang@Example.com>'), { address: 'Zhang@Example.com', name: '张三' });
-    assert.deepEqual(parseMailbox('"Zhang, San" <z@example.com>'), { address: 'z@example.com', name: 'Zhang, San' });
+    assert.deepEqual(parseMailbox('张三 <Zhang@Example.com>'), {
+      address: 'Zhang@Example.com',
+      name: '张三',
+    });
+    assert.deepEqual(parseMailbox('"Zhang, San" <z@example.com>'), {
+      address: 'z@example.com',
+      name: 'Zhang, San',
+    });
     assert.deepEqual(parseMailbox('z@example.com'), { address: 'z@example.com' });
     assert.equal(parseMailbox('a@example.com, b@example.com'), undefined);
     assert.equal(parseMailbox('nobody'), undefined);

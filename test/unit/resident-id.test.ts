@@ -16,8 +16,8 @@ describe('resident ID numbers (GB 11643)', () => {
 
   it('accepts a lower-case x and spaces as typed', () => {
     const result = parseResidentId('110105 19491231 002x');
-    assert.equal(result.ok, true);
-    assert.equal(result.ok && result.id, '11010519491231002X');
+    assert.ok(result.ok);
+    assert.equal(result.id, '11010519491231002X');
   });
 
   it('accepts a valid number with a digit check character', () => {
@@ -32,9 +32,15 @@ describe('resident ID numbers (GB 11643)', () => {
 
   it('rejects an impossible birth date, a bad region and bad formats', () => {
     const first17 = '11010519490230002'; // 30 February
-    assert.deepEqual(parseResidentId(first17 + residentIdCheckChar(first17)), { ok: false, problem: 'birth-date' });
+    assert.deepEqual(parseResidentId(first17 + residentIdCheckChar(first17)), {
+      ok: false,
+      problem: 'birth-date',
+    });
     const foreign = '91010519491231002';
-    assert.deepEqual(parseResidentId(foreign + residentIdCheckChar(foreign)), { ok: false, problem: 'region' });
+    assert.deepEqual(parseResidentId(foreign + residentIdCheckChar(foreign)), {
+      ok: false,
+      problem: 'region',
+    });
     assert.deepEqual(parseResidentId('1101051949123100'), { ok: false, problem: 'format' });
     assert.deepEqual(parseResidentId('11010519491231002Y'), { ok: false, problem: 'format' });
     assert.deepEqual(parseResidentId(''), { ok: false, problem: 'format' });

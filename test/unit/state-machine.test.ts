@@ -12,7 +12,13 @@ import { STATUSES, type TicketStatus } from '../../src/tickets/types.js';
 
 /** The transitions of the issue, written out independently of the table in src. */
 const EXPECTED: Record<TicketStatus, Partial<Record<CommandName, TicketStatus>>> = {
-  received: { dispatch: 'dispatched', cancel: 'cancelled', reject: 'rejected', merge: 'merged', note: 'received' },
+  received: {
+    dispatch: 'dispatched',
+    cancel: 'cancelled',
+    reject: 'rejected',
+    merge: 'merged',
+    note: 'received',
+  },
   dispatched: {
     transfer: 'dispatched',
     sign: 'signed',
@@ -97,7 +103,8 @@ describe('ticket state machine', () => {
   });
 
   it('terminal states allow nothing but notes', () => {
-    for (const status of ['merged', 'cancelled', 'rejected'] as const) assert.deepEqual(allowedCommands(status), ['note']);
+    for (const status of ['merged', 'cancelled', 'rejected'] as const)
+      assert.deepEqual(allowedCommands(status), ['note']);
   });
 
   it('splits the work by role', () => {

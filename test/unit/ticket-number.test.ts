@@ -35,7 +35,8 @@ describe('ticket numbers', () => {
           checked++;
         }
         if (i + 1 < number.length && number[i] !== number[i + 1]) {
-          const swapped = number.slice(0, i) + (number[i + 1] ?? '') + (number[i] ?? '') + number.slice(i + 2);
+          const swapped =
+            number.slice(0, i) + (number[i + 1] ?? '') + (number[i] ?? '') + number.slice(i + 2);
           assert.equal(isValidTicketNumber(swapped), false, `${swapped} (swap of ${number}) passed`);
           checked++;
         }

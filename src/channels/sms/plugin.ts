@@ -45,7 +45,9 @@ export const smsChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
           externalIds: [
             { name: 'MessageSid', value: sid },
             ...(sms.AccountSid ? [{ name: 'AccountSid', value: sms.AccountSid }] : []),
-            ...(sms.MessagingServiceSid ? [{ name: 'MessagingServiceSid', value: sms.MessagingServiceSid }] : []),
+            ...(sms.MessagingServiceSid
+              ? [{ name: 'MessagingServiceSid', value: sms.MessagingServiceSid }]
+              : []),
             ...(sms.To ? [{ name: 'To', value: sms.To }] : []),
           ],
         },
