@@ -61,7 +61,8 @@ export interface Config {
 
 /** Reads and validates the environment once; throws a readable error naming the bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const env = envSchema<Env>({ schema: EnvSchema, data: source, dotenv: false });
+  // env: false — read only `source` (env-schema would otherwise merge process.env into it).
+  const env = envSchema<Env>({ schema: EnvSchema, data: source, env: false, dotenv: false });
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     host: env.HOST,
