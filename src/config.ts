@@ -33,6 +33,7 @@ const EnvSchema = Type.Object({
   TICKET_LOCK_MS: Type.Integer({ default: 5000, minimum: 100 }),
   TICKET_LOCK_WAIT_MS: Type.Integer({ default: 10000, minimum: 100 }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 8 })),
+  HUB_SECRET: Type.Optional(Type.String({ minLength: 32 })),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -57,6 +58,11 @@ export interface Config {
   ticketLockWaitMs: number;
   /** Verifies inbound Twilio webhooks; generated under `dataDir` for the simulator when not given. */
   twilioAuthToken: string;
+  /**
+   * Key of the hub's keyed hashes (contact ids from phone/email). Every process of one hub must share
+   * it and it must never change: generated under `dataDir` when not given.
+   */
+  secret: string;
 }
 
 /** Reads and validates the environment once; throws a readable error naming the bad variable. */
@@ -81,16 +87,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     timezone: env.HUB_TIMEZONE,
     ticketLockMs: env.TICKET_LOCK_MS,
     ticketLockWaitMs: env.TICKET_LOCK_WAIT_MS,
-    twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? simulatorTwilioToken(dataDir),
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? generatedSecret(dataDir, 'twilio-simulator-token', 16),
+    secret: env.HUB_SECRET ?? generatedSecret(dataDir, 'hub-secret', 32),
   };
 }
 
-/** DESIGN §5: without a real token the hub signs its own simulator's webhooks with a generated one. */
-function simulatorTwilioToken(dataDir: string): string {
-  const file = path.join(dataDir, 'twilio-simulator-token');
+/**
+ * A random secret kept in a file under DATA_DIR, made on first use: the Twilio simulator's token
+ * (DESIGN §5) and the hub secret when the environment gives none.
+ */
+function generatedSecret(dataDir: string, name: string, bytes: number): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const token = randomBytes(16).toString('hex');
-  writeFileSync(file, token, { mode: 0o600, flag: 'wx' });
-  return token;
+  const secret = randomBytes(bytes).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
 }

@@ -49,12 +49,16 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new HubErrors.DepartmentNotFound(department);
       }
       const token = `hub_${randomBytes(24).toString('base64url')}`;
-      const stored = await app.store.tokens.create(hashToken(token).toString('hex'), {
-        name,
-        role,
-        department,
-        createdAt: new Date(),
-      });
+      const stored = await app.store.tokens.create(
+        hashToken(token).toString('hex'),
+        randomBytes(6).toString('hex'),
+        {
+          name,
+          role,
+          department,
+          createdAt: new Date(),
+        },
+      );
       await app.store.audit.append({
         actor: request.actor,
         action: 'issue_token',

@@ -1,7 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Role } from '../tickets/types.js';
 
-/** Staff API bearer tokens, stored as SHA-256 hashes only; the plain token is shown once. */
+/**
+ * Staff API bearer tokens, stored as SHA-256 hashes only; the plain token is shown once. `_id` is
+ * the hash: authentication is one lookup by `_id`.
+ */
 export interface ApiToken {
   id: string;
   name: string;
@@ -12,12 +15,15 @@ export interface ApiToken {
 }
 
 interface TokenDoc extends Omit<ApiToken, 'id'> {
-  hash: string;
+  _id: string;
+  /** A short public id for audit entries (never the hash). */
+  tokenId: string;
 }
 
 const TokenSchema = new Schema<TokenDoc>(
   {
-    hash: { type: String, required: true },
+    _id: { type: String, required: true },
+    tokenId: { type: String, required: true },
     name: { type: String, required: true },
     role: { type: String, required: true },
     department: String,
@@ -26,7 +32,6 @@ const TokenSchema = new Schema<TokenDoc>(
   },
   { versionKey: false, collection: 'api_tokens' },
 );
-TokenSchema.index({ hash: 1 }, { unique: true });
 
 export class ApiTokenRepository {
   readonly model: Model<TokenDoc>;
@@ -35,25 +40,25 @@ export class ApiTokenRepository {
     this.model = connection.model<TokenDoc>('ApiToken', TokenSchema);
   }
 
-  async create(hash: string, token: Omit<ApiToken, 'id'>): Promise<ApiToken> {
-    const doc = await this.model.create({ ...token, hash });
+  async create(hash: string, tokenId: string, token: Omit<ApiToken, 'id'>): Promise<ApiToken> {
+    const doc = await this.model.create({ ...token, _id: hash, tokenId });
     return toToken(doc.toObject());
   }
 
   async findActiveByHash(hash: string): Promise<ApiToken | undefined> {
-    const doc = await this.model.findOne({ hash }).lean();
+    const doc = await this.model.findById(hash).lean();
     if (!doc || doc.revokedAt) return undefined;
     return toToken(doc);
   }
 }
 
-function toToken(doc: TokenDoc & { _id: unknown }): ApiToken {
+function toToken(doc: TokenDoc): ApiToken {
   return {
+    id: doc.tokenId,
     name: doc.name,
     role: doc.role,
     department: doc.department,
     createdAt: doc.createdAt,
     revokedAt: doc.revokedAt,
-    id: String(doc._id),
   };
 }

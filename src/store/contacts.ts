@@ -1,13 +1,16 @@
+import { createHmac } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from './errors.js';
 
 /**
- * Citizens as reachable contacts. `key` (`phone:+86…` or `email:…`) is the unique identity a contact
- * was first seen by; later numbers and addresses join the history arrays.
+ * Citizens as reachable contacts. A contact's `_id` is a keyed hash (HMAC-SHA256 with the hub
+ * secret) of the identity it was first seen by — `phone:+8613800138000` or `email:a@b.cn` — so:
+ * - intake finds or creates it with one insert and no lookup (a duplicate means "already known");
+ * - ticket documents, outbox entries and queue jobs carry an opaque id, never a phone number.
+ * Later numbers and addresses join the history arrays of the same document.
  */
 export interface Contact {
   id: string;
-  key: string;
   name?: string;
   phones: { number: string; addedAt: Date; verifiedAt?: Date }[];
   emails: { address: string; addedAt: Date; verifiedAt?: Date }[];
@@ -17,11 +20,11 @@ export interface Contact {
   createdAt: Date;
 }
 
-type ContactDoc = Omit<Contact, 'id'>;
+type ContactDoc = Omit<Contact, 'id'> & { _id: string };
 
 const ContactSchema = new Schema<ContactDoc>(
   {
-    key: { type: String, required: true },
+    _id: { type: String, required: true },
     name: String,
     phones: [new Schema({ number: String, addedAt: Date, verifiedAt: Date }, { _id: false })],
     emails: [new Schema({ address: String, addedAt: Date, verifiedAt: Date }, { _id: false })],
@@ -31,15 +34,34 @@ const ContactSchema = new Schema<ContactDoc>(
   },
   { versionKey: false, minimize: false, collection: 'contacts' },
 );
-ContactSchema.index({ key: 1 }, { unique: true });
-ContactSchema.index({ 'phones.number': 1 });
-ContactSchema.index({ 'emails.address': 1 });
+
+export interface ContactInput {
+  /** Normalised (`+86…`). */
+  phone?: string;
+  /** Normalised (lower case). */
+  email?: string;
+  name?: string;
+  language?: string;
+}
+
+/** Ids known to exist, so a returning citizen costs no write at all. Bounded; cleared when full. */
+const KNOWN_LIMIT = 50_000;
 
 export class ContactRepository {
   readonly model: Model<ContactDoc>;
+  private readonly known = new Set<string>();
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly secret: string,
+  ) {
     this.model = connection.model<ContactDoc>('Contact', ContactSchema);
+  }
+
+  /** The id a phone or email maps to (whether or not the contact exists yet). */
+  idFor(identity: { phone: string } | { email: string }): string {
+    const key = 'phone' in identity ? `phone:${identity.phone}` : `email:${identity.email}`;
+    return `c_${createHmac('sha256', this.secret).update(key).digest('base64url').slice(0, 27)}`;
   }
 
   async findById(id: string): Promise<Contact | undefined> {
@@ -48,34 +70,22 @@ export class ContactRepository {
   }
 
   async findByPhone(phone: string): Promise<Contact | undefined> {
-    const doc = await this.model.findOne({ 'phones.number': phone }).lean();
-    return doc ? toContact(doc) : undefined;
-  }
-
-  async findByEmail(address: string): Promise<Contact | undefined> {
-    const doc = await this.model.findOne({ 'emails.address': address }).lean();
-    return doc ? toContact(doc) : undefined;
+    return this.findById(this.idFor({ phone }));
   }
 
   /**
-   * The contact for a normalised phone or email, created on first sight. Two intakes racing for the
-   * same new contact meet at the unique key: the loser reads the winner's document.
+   * The id of the contact for a phone (preferred) or email, created on first sight: one insert,
+   * and a duplicate-key answer simply means the contact exists. Racing intakes meet at `_id`.
    */
-  async findOrCreate(input: {
-    phone?: string;
-    email?: string;
-    name?: string;
-    language?: string;
-  }): Promise<Contact> {
-    const existing =
-      (input.phone ? await this.findByPhone(input.phone) : undefined) ??
-      (input.email ? await this.findByEmail(input.email) : undefined);
-    if (existing) return existing;
-    const key = input.phone ? `phone:${input.phone}` : `email:${input.email ?? ''}`;
+  async ensure(input: ContactInput): Promise<string | undefined> {
+    const identity = input.phone ? { phone: input.phone } : input.email ? { email: input.email } : undefined;
+    if (!identity) return undefined;
+    const id = this.idFor(identity);
+    if (this.known.has(id)) return id;
     const now = new Date();
     try {
-      const created = await this.model.create({
-        key,
+      await this.model.create({
+        _id: id,
         name: input.name,
         phones: input.phone ? [{ number: input.phone, addedAt: now }] : [],
         emails: input.email ? [{ address: input.email, addedAt: now }] : [],
@@ -83,18 +93,17 @@ export class ContactRepository {
         language: input.language ?? 'zh-CN',
         createdAt: now,
       });
-      return toContact(created.toObject());
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const winner = await this.model.findOne({ key }).lean();
-      if (!winner) throw error;
-      return toContact(winner);
     }
+    if (this.known.size >= KNOWN_LIMIT) this.known.clear();
+    this.known.add(id);
+    return id;
   }
 }
 
-function toContact(doc: ContactDoc & { _id: unknown }): Contact {
+function toContact(doc: ContactDoc): Contact {
   const { _id, optOuts, ...rest } = doc;
   const outs = optOuts as Record<string, Date> | Map<string, Date> | undefined;
-  return { ...rest, id: String(_id), optOuts: outs instanceof Map ? Object.fromEntries(outs) : (outs ?? {}) };
+  return { ...rest, id: _id, optOuts: outs instanceof Map ? Object.fromEntries(outs) : (outs ?? {}) };
 }

@@ -15,9 +15,12 @@ export interface Department {
   active: boolean;
 }
 
-const DepartmentSchema = new Schema<Department>(
+type DepartmentDoc = Omit<Department, 'code'> & { _id: string };
+
+/** `_id` is the department code: looked up by it on every dispatch. */
+const DepartmentSchema = new Schema<DepartmentDoc>(
   {
-    code: { type: String, required: true, match: /^[A-Za-z0-9_-]{1,40}$/ },
+    _id: { type: String, required: true, match: /^[A-Za-z0-9_-]{1,40}$/ },
     name: { type: String, required: true },
     nameEn: String,
     phones: [String],
@@ -29,26 +32,32 @@ const DepartmentSchema = new Schema<Department>(
   },
   { versionKey: false, collection: 'departments' },
 );
-DepartmentSchema.index({ code: 1 }, { unique: true });
 
 export class DepartmentRepository {
-  readonly model: Model<Department>;
+  readonly model: Model<DepartmentDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<Department>('Department', DepartmentSchema);
+    this.model = connection.model<DepartmentDoc>('Department', DepartmentSchema);
   }
 
   async findActive(code: string): Promise<Department | undefined> {
-    const doc = await this.model.findOne({ code, active: true }, { _id: 0 }).lean();
-    return doc ?? undefined;
+    const doc = await this.model.findById(code).lean();
+    return doc?.active ? toDepartment(doc) : undefined;
   }
 
   async list(): Promise<Department[]> {
-    return this.model.find({}, { _id: 0 }).sort({ code: 1 }).lean();
+    const docs = await this.model.find({}).sort({ _id: 1 }).lean();
+    return docs.map(toDepartment);
   }
 
   /** Creates or replaces a department by code (seed and admin import). */
   async upsert(department: Department): Promise<void> {
-    await this.model.replaceOne({ code: department.code }, department, { upsert: true, runValidators: true });
+    const { code, ...rest } = department;
+    await this.model.replaceOne({ _id: code }, { ...rest, _id: code }, { upsert: true, runValidators: true });
   }
+}
+
+function toDepartment(doc: DepartmentDoc): Department {
+  const { _id, ...rest } = doc;
+  return { ...rest, code: _id };
 }

@@ -6,7 +6,6 @@ import { AuditLogRepository } from './audit-log.js';
 import { ContactRepository } from './contacts.js';
 import { DepartmentRepository } from './departments.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
-import { InboundMessageRepository } from './inbound-messages.js';
 import { TicketRepository } from './tickets.js';
 
 /** Everything the rest of the hub may do with the database, as intention-named repositories. */
@@ -14,7 +13,6 @@ export interface Store {
   tickets: TicketRepository;
   contacts: ContactRepository;
   departments: DepartmentRepository;
-  inbound: InboundMessageRepository;
   tokens: ApiTokenRepository;
   audit: AuditLogRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
@@ -27,7 +25,7 @@ export interface Store {
 
 type StoreConfig = Pick<
   Config,
-  'mongodbUri' | 'mongodbDb' | 'dataDir' | 'embeddedDbPort' | 'embeddedDbBinary' | 'storeTimeoutMs'
+  'mongodbUri' | 'mongodbDb' | 'dataDir' | 'embeddedDbPort' | 'embeddedDbBinary' | 'storeTimeoutMs' | 'secret'
 >;
 
 export interface StoreLogger {
@@ -70,9 +68,8 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       .asPromise();
     const repositories = {
       tickets: new TicketRepository(connection),
-      contacts: new ContactRepository(connection),
+      contacts: new ContactRepository(connection, config.secret),
       departments: new DepartmentRepository(connection),
-      inbound: new InboundMessageRepository(connection),
       tokens: new ApiTokenRepository(connection),
       audit: new AuditLogRepository(connection),
     };

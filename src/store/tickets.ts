@@ -5,6 +5,9 @@ import { isDuplicateKey } from './errors.js';
 /**
  * Tickets. One document holds the ticket, its events timeline and its outbox, so every change with
  * what the citizen must hear about is one single-document write (DESIGN §4.3).
+ *
+ * `_id` is the ticket number: every hot read and write is by `_id`, the one key the embedded
+ * database looks up through an index (its other filters scan the collection).
  */
 
 const Actor = new Schema({ kind: String, id: String, role: String, department: String }, { _id: false });
@@ -42,7 +45,7 @@ const CoDepartment = new Schema(
 
 const TicketSchema = new Schema(
   {
-    number: { type: String, required: true },
+    _id: { type: String, required: true },
     numberDate: { type: String, required: true },
     numberSeq: { type: Number, required: true },
     queryCode: { type: String, required: true },
@@ -83,7 +86,6 @@ const TicketSchema = new Schema(
       channel: String,
       idempotencyKey: String,
       dedupeKey: { type: String, required: true },
-      inboundId: String,
       externalIds: [new Schema({ name: String, value: String }, { _id: false })],
       receivedAt: Date,
     },
@@ -96,15 +98,16 @@ const TicketSchema = new Schema(
   { versionKey: false, minimize: false, collection: 'tickets' },
 );
 
-// Unique guards on insert (DESIGN §5a): ticket numbers and the channel's idempotency key.
-TicketSchema.index({ number: 1 }, { unique: true });
+// Unique guards on insert (DESIGN §5a): the number is `_id`; the channel's idempotency key is the
+// durable guard behind the Redis one (src/tickets/intake.ts).
 TicketSchema.index({ 'source.dedupeKey': 1 }, { unique: true });
 TicketSchema.index({ numberDate: 1, numberSeq: -1 });
 TicketSchema.index({ status: 1, createdAt: -1 });
 TicketSchema.index({ leadDepartment: 1, status: 1 });
 TicketSchema.index({ contactId: 1, createdAt: -1 });
 
-export type NewTicket = Omit<Ticket, 'id'> & { numberDate: string; numberSeq: number };
+export type NewTicket = Ticket & { numberDate: string; numberSeq: number };
+type TicketDoc = Omit<Ticket, 'number'> & { _id: string; numberDate: string; numberSeq: number };
 
 export interface TicketChange {
   set: Partial<Omit<Ticket, 'id' | 'events' | 'outbox' | 'version' | 'number'>>;
@@ -122,36 +125,37 @@ export interface TicketListFilter {
   createdTo?: Date;
 }
 
-export type InsertResult = { ok: true; ticket: Ticket } | { ok: false; duplicate: 'number' | 'source' };
+/** Inserted, or which unique key was taken (FerretDB's E11000 does not say, so the caller asks). */
+export type InsertResult = { ok: true; ticket: Ticket } | { ok: false };
 
 export class TicketRepository {
-  readonly model: Model<NewTicket>;
+  readonly model: Model<TicketDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<NewTicket>('Ticket', TicketSchema);
+    this.model = connection.model<TicketDoc>('Ticket', TicketSchema);
   }
 
-  /** Inserts a new ticket; a duplicate number or idempotency key is reported, not thrown. */
+  /** Inserts a new ticket; a taken number or idempotency key is reported, not thrown. */
   async insert(ticket: NewTicket): Promise<InsertResult> {
+    const { number, ...rest } = ticket;
     try {
-      const created = await this.model.create(ticket);
+      const created = await this.model.create({ ...rest, _id: number });
       return { ok: true, ticket: toTicket(created.toObject()) };
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Which unique index? The idempotency key wins: a replay must return the first ticket.
-      if (await this.model.exists({ 'source.dedupeKey': ticket.source.dedupeKey })) {
-        return { ok: false, duplicate: 'source' };
-      }
-      if (await this.model.exists({ number: ticket.number })) return { ok: false, duplicate: 'number' };
+      if (isDuplicateKey(error)) return { ok: false };
       throw error;
     }
   }
 
   async findByNumber(number: string): Promise<Ticket | undefined> {
-    const doc = await this.model.findOne({ number }).lean();
+    const doc = await this.model.findById(number).lean();
     return doc ? toTicket(doc) : undefined;
   }
 
+  /**
+   * The ticket an idempotency key made. Scans on the embedded database: only used when Redis has
+   * forgotten the key (see intake).
+   */
   async findBySourceKey(dedupeKey: string): Promise<Ticket | undefined> {
     const doc = await this.model.findOne({ 'source.dedupeKey': dedupeKey }).lean();
     return doc ? toTicket(doc) : undefined;
@@ -168,7 +172,11 @@ export class TicketRepository {
    * only if nobody wrote since `expectedVersion`. Returns the new ticket, or undefined on a version
    * conflict.
    */
-  async applyChange(id: string, expectedVersion: number, change: TicketChange): Promise<Ticket | undefined> {
+  async applyChange(
+    number: string,
+    expectedVersion: number,
+    change: TicketChange,
+  ): Promise<Ticket | undefined> {
     const set: Record<string, unknown> = { updatedAt: change.event.at };
     const unset: Record<string, ''> = {};
     for (const [field, value] of Object.entries(change.set) as [string, unknown][]) {
@@ -177,12 +185,13 @@ export class TicketRepository {
     }
     for (const entry of change.outbox) set[`outbox.${entry.id}`] = entry;
     const update = { $set: set, $push: { events: change.event }, $inc: { version: 1 } };
-    const result = await this.model.updateOne(
-      { _id: id, version: expectedVersion },
-      Object.keys(unset).length > 0 ? { ...update, $unset: unset } : update,
-    );
-    if (result.matchedCount !== 1) return undefined;
-    const doc = await this.model.findById(id).lean();
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: number, version: expectedVersion },
+        Object.keys(unset).length > 0 ? { ...update, $unset: unset } : update,
+        { new: true },
+      )
+      .lean();
     return doc ? toTicket(doc) : undefined;
   }
 
@@ -225,15 +234,13 @@ function toQuery(filter: TicketListFilter): Record<string, unknown> {
   return query;
 }
 
-type TicketDoc = NewTicket & { _id: unknown };
-
 function toTicket(doc: TicketDoc): Ticket {
   const { _id, numberDate: _d, numberSeq: _s, coDepartments, outbox, rating, ...rest } = doc;
   return {
     ...rest,
+    number: _id,
     // Nested paths come back as {} when never set.
     rating: rating?.at ? rating : undefined,
-    id: String(_id),
     coDepartments: plain(coDepartments),
     outbox: plain(outbox),
   };

@@ -56,7 +56,7 @@ async function apply(deps: CoreDeps, request: CommandRequest): Promise<Ticket> {
     const ticket = await deps.store.tickets.findByNumber(request.number);
     if (!ticket || !canSee(request.actor, ticket)) throw new HubErrors.TicketNotFound(request.number);
     const change = await decide(deps, ticket, request);
-    const updated = await deps.store.tickets.applyChange(ticket.id, ticket.version, change);
+    const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, change);
     if (updated) {
       deps.live.publish(updated, change.event);
       return updated;

@@ -6,6 +6,7 @@ import { newId } from '../store/ids.js';
 import type { NewTicket } from '../store/tickets.js';
 import type { CoreDeps } from './deps.js';
 import type { IssuedNumber } from './number-sequence.js';
+import { ticketNumberDate, ticketNumberSequence } from './ticket-number.js';
 import type { Actor, InboundMessage, OutboxEntry, Ticket, TicketEvent } from './types.js';
 
 export interface IntakeResult {
@@ -16,64 +17,75 @@ export interface IntakeResult {
   acknowledgement: string;
 }
 
-const MAX_NUMBER_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 
 /**
- * Turns one inbound message into one ticket (DESIGN §4.1–4.3):
- * 1. the message is stored first, keyed by channel + idempotency key, so nothing accepted is lost;
- * 2. a replay of the key returns the ticket the first delivery made, also when both race: the unique
- *    index on the ticket's source key lets exactly one insert win;
- * 3. the ticket is inserted with its "received" event and, when there is someone to tell, the outbox
- *    entry for it, in that same single write.
+ * Turns one inbound message into one ticket, in one database write (DESIGN §4.1–4.3):
+ * - the idempotency key is claimed in Redis together with the ticket number it gets (`SET NX`), so
+ *   a replay — also a concurrent one — knows the number at once and reads the ticket by `_id`;
+ * - the ticket is inserted with its "received" event and, when there is someone to tell, the outbox
+ *   entry for it; the stored ticket is the persisted message, written before we answer;
+ * - a twin racing on the same key inserts the same number: `_id` lets exactly one win, the other
+ *   reads it; and should Redis have lost the claim, the unique index on the source key still refuses
+ *   a second ticket, and the first one is found by that key.
  */
 export async function intake(deps: CoreDeps, message: InboundMessage, actor: Actor): Promise<IntakeResult> {
   const dedupeKey = `${message.channel}:${message.idempotencyKey}`;
-  const { stored, replay } = await deps.store.inbound.record(dedupeKey, message);
-  if (replay) {
-    const first = await deps.store.tickets.findBySourceKey(dedupeKey);
-    if (first) return result(deps, first, false, message.sender.language);
-  }
-  // Always build from the first stored copy: a retry cannot change what the citizen first sent.
-  const first = stored.message;
-  const contactId = await resolveContact(deps, first);
+  const language = message.sender.language;
   const now = new Date();
-  for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
-    const issued = await deps.sequence.next(now);
-    const inserted = await deps.store.tickets.insert(
-      newTicket(first, stored.id, dedupeKey, issued, contactId, actor, now),
-    );
-    if (inserted.ok) {
-      const [received] = inserted.ticket.events;
-      if (received) deps.live.publish(inserted.ticket, received);
-      return result(deps, inserted.ticket, true, first.sender.language);
+  let { issued, fresh } = await deps.sequence.claim(dedupeKey, now);
+  const contactId = await ensureContact(deps, message);
+
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // A freshly claimed number has no ticket yet; a replayed claim may (the usual replay).
+    const replayed = fresh ? undefined : await deps.store.tickets.findByNumber(issued.number);
+    if (replayed?.source.dedupeKey === dedupeKey) return result(deps, replayed, false, language);
+    if (!replayed) {
+      const inserted = await deps.store.tickets.insert(
+        newTicket(message, dedupeKey, issued, contactId, actor, now),
+      );
+      if (inserted.ok) {
+        const [received] = inserted.ticket.events;
+        if (received) deps.live.publish(inserted.ticket, received);
+        return result(deps, inserted.ticket, true, language);
+      }
+      const twin = await deps.store.tickets.findByNumber(issued.number);
+      if (twin?.source.dedupeKey === dedupeKey) return result(deps, twin, false, language);
+      if (!twin) {
+        // Not the number, so the source key: Redis had forgotten this key's claim.
+        const first = await deps.store.tickets.findBySourceKey(dedupeKey);
+        if (first) {
+          await deps.sequence.reclaim(dedupeKey, parse(first.number));
+          return result(deps, first, false, language);
+        }
+      }
     }
-    if (inserted.duplicate === 'source') {
-      const winner = await deps.store.tickets.findBySourceKey(dedupeKey);
-      if (winner) return result(deps, winner, false, first.sender.language);
-    } else {
-      // The counter was behind the database (Redis lost it mid-race): move it on and try again.
-      await deps.sequence.reseed(issued.numberDate);
-    }
+    // The number belongs to another ticket: the day's counter was behind the database.
+    await deps.sequence.reseed(issued.numberDate);
+    issued = await deps.sequence.next(now);
+    fresh = true;
+    await deps.sequence.reclaim(dedupeKey, issued);
   }
   throw new HubErrors.Internal();
 }
 
-async function resolveContact(deps: CoreDeps, message: InboundMessage): Promise<string | undefined> {
+function parse(number: string): IssuedNumber {
+  return { number, numberDate: ticketNumberDate(number), numberSeq: ticketNumberSequence(number) };
+}
+
+async function ensureContact(deps: CoreDeps, message: InboundMessage): Promise<string | undefined> {
   const phone = message.sender.phone ? normalisePhone(message.sender.phone) : undefined;
   const email = message.sender.email ? normaliseEmail(message.sender.email) : undefined;
-  if (!phone && !email) return undefined;
-  const contact = await deps.store.contacts.findOrCreate({
+  return deps.store.contacts.ensure({
     phone,
     email,
     name: message.sender.name,
     language: message.sender.language,
   });
-  return contact.id;
 }
 
 function newTicket(
   message: InboundMessage,
-  inboundId: string,
   dedupeKey: string,
   issued: IssuedNumber,
   contactId: string | undefined,
@@ -125,7 +137,6 @@ function newTicket(
       channel: message.channel,
       idempotencyKey: message.idempotencyKey,
       dedupeKey,
-      inboundId,
       externalIds: message.externalIds ?? [],
       receivedAt: message.receivedAt ?? now,
     },

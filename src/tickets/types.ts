@@ -103,13 +103,11 @@ export interface TicketSource {
   idempotencyKey: string;
   /** `${channel}:${idempotencyKey}`, unique across tickets. */
   dedupeKey: string;
-  inboundId?: string;
   externalIds: NamedValue[];
   receivedAt: Date;
 }
 
 export interface Ticket {
-  id: string;
   number: string;
   queryCode: string;
   channel: Channel;

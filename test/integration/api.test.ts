@@ -32,7 +32,6 @@ describe('staff API', () => {
         assert.equal(response.json<ErrorJson>().code, 'HUB_ERR_UNAUTHORIZED');
       }
       assert.equal(await hub.app.store.tickets.count(), 0);
-      assert.equal(await hub.app.store.inbound.count(), 0);
     });
 
     it('stores issued tokens hashed only, and only admins issue them', async () => {
@@ -41,7 +40,7 @@ describe('staff API', () => {
       const stored = await hub.app.store.tokens.model.find({}).lean();
       assert.ok(stored.length >= 1);
       for (const doc of stored) {
-        assert.match(doc.hash, /^[0-9a-f]{64}$/);
+        assert.match(doc._id, /^[0-9a-f]{64}$/);
         assert.ok(!JSON.stringify(doc).includes(token));
       }
       const denied = await hub.request({

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isValidTicketNumber } from '../../src/tickets/ticket-number.js';
+import {
+  isValidTicketNumber,
+  ticketNumberDate,
+  ticketNumberSequence,
+} from '../../src/tickets/ticket-number.js';
 import { openTicket, startHub, type TestHub } from '../helpers/hub.js';
 
 describe('idempotent intake', () => {
@@ -43,9 +47,8 @@ describe('idempotent intake', () => {
     for (let i = 0; i < 20; i++) assert.equal(numbers[180 + i], numbers[i]);
 
     assert.equal(await hub.app.store.tickets.count(), 180);
-    assert.equal(await hub.app.store.inbound.count(), 180);
-    const stored = await hub.app.store.tickets.model.distinct('number');
-    assert.equal(stored.length, 180, 'no duplicate numbers in the store');
+    const stored = await hub.app.store.tickets.model.distinct('source.dedupeKey');
+    assert.equal(stored.length, 180, 'one ticket per idempotency key in the store');
   });
 
   it('a replay returns the first result even when the retry carries a different body', async () => {
@@ -62,6 +65,26 @@ describe('idempotent intake', () => {
     assert.equal(body.ticket.number, first.number);
     assert.equal(body.ticket.body, '第一次提交');
     assert.equal(body.ticket.kind, 'complaint');
+  });
+
+  it('a replay after Redis forgot the key still returns the first ticket, and makes no second one', async () => {
+    const first = await openTicket(hub, { body: '原始内容' }, 'forgotten-key');
+    const before = await hub.app.store.tickets.count();
+    await hub.app.redis.del('idem:api:forgotten-key'); // what a Redis restart does to the claim
+    const retry = await hub.request({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { 'idempotency-key': 'forgotten-key' },
+      payload: { kind: 'complaint', body: '原始内容' },
+    });
+    assert.equal(retry.statusCode, 200);
+    assert.equal(retry.json<{ ticket: { number: string } }>().ticket.number, first.number);
+    assert.equal(await hub.app.store.tickets.count(), before);
+    assert.equal(
+      await hub.app.redis.get('idem:api:forgotten-key'),
+      `${ticketNumberDate(first.number)}:${ticketNumberSequence(first.number)}`,
+      'the claim is remembered again',
+    );
   });
 
   it('stores the received event and the citizen outbox entry in the same document', async () => {
@@ -91,8 +114,14 @@ describe('idempotent intake', () => {
     );
     assert.ok(ids[0]);
     assert.deepEqual(ids, [ids[0], ids[0], ids[0]]);
+    assert.equal(ids[0], hub.app.store.contacts.idFor({ phone: '+8613700137000' }));
+    assert.doesNotMatch(ids[0], /137/, 'the id does not carry the phone number');
     const contact = await hub.app.store.contacts.findById(ids[0]);
-    assert.equal(contact?.key, 'phone:+8613700137000');
+    assert.deepEqual(
+      contact?.phones.map((p) => p.number),
+      ['+8613700137000'],
+    );
+    assert.equal(await hub.app.store.contacts.model.countDocuments({ _id: ids[0] }), 1);
   });
 
   it('an anonymous ticket without contact has no outbox entry and the acknowledgement still has its number', async () => {

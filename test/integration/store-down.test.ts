@@ -70,7 +70,7 @@ describe(
       await waitUntilReady(hub);
 
       assert.equal(await hub.app.store.tickets.count(), 1, 'no ticket was half-written');
-      assert.equal(await hub.app.store.inbound.count(), 1, 'no inbound message was half-written');
+      assert.equal(await hub.app.store.contacts.model.countDocuments({}), 1, 'no contact was half-written');
       const stored = await hub.app.store.tickets.findByNumber(before.number);
       assert.equal(stored?.version, 1);
       assert.equal(stored.events.length, 1);
