@@ -64,6 +64,8 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
         autoIndex: false,
         autoCreate: true,
         maxPoolSize: 20,
+        // Leave undefined fields out, as mongoose documents do, also for writes through the driver.
+        ignoreUndefined: true,
       })
       .asPromise();
     const repositories = {
