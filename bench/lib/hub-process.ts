@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { childPids, commandLine } from './procfs.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Compiles src/ to dist/; tsc is incremental enough that always running it beats staleness checks. */
+export async function buildProject(): Promise<void> {
+  // npm prints its banner on stdout: send it to stderr with everything else that is not the result.
+  const child = spawn('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 2, 2] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`npm run build failed (exit ${String(code)})`);
+}
+
+/**
+ * Ports the kernel considers free right now. All are held open until every one is chosen, so the same
+ * port cannot be handed out twice; another process could still take one before the hub binds it.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              if (address && typeof address === 'object') resolve(address.port);
+              else reject(new Error('no port assigned'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+export interface HubOptions {
+  port: number;
+  embeddedDbPort: number;
+  dataDir: string;
+  redisUrl: string;
+  redisPrefix: string;
+  apiToken: string;
+  dbName: string;
+}
+
+const STOP_GRACE_MS = 15_000;
+
+/** The API server (`node dist/server.js`) as a child process. */
+export class HubProcess {
+  readonly baseUrl: string;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+  private exitDescription: string | undefined;
+
+  constructor(options: HubOptions) {
+    this.baseUrl = `http://127.0.0.1:${options.port}`;
+    this.child = spawn(process.execPath, ['dist/server.js'], {
+      cwd: PROJECT_ROOT,
+      env: hubEnv(options),
+      // Its logs go straight to our stderr: piping them through this process would cost the load
+      // generator CPU, and its stdout would corrupt our JSON result.
+      stdio: ['ignore', 2, 2],
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitDescription = signal ?? `code ${String(code)}`;
+        resolve();
+      });
+      this.child.once('error', (error) => {
+        this.exitDescription = error.message;
+        resolve();
+      });
+    });
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined)
+      throw new Error(`hub did not start: ${this.exitDescription ?? 'no pid'}`);
+    return this.child.pid;
+  }
+
+  /** Polls /readyz until it answers 200 (database and Redis reachable). */
+  async waitReady(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      signal.throwIfAborted();
+      if (this.exitDescription !== undefined)
+        throw new Error(`hub exited during start (${this.exitDescription})`);
+      if (await this.isReady()) return;
+      await sleep(100);
+    }
+    throw new Error(`hub not ready within ${timeoutMs} ms`);
+  }
+
+  /** The embedded database the hub started, which is a child of the hub process. */
+  findEmbeddedDbPid(): number | undefined {
+    return childPids(this.pid).find((pid) => commandLine(pid).includes('embedded-db'));
+  }
+
+  /** SIGTERM, then SIGKILL if the hub has not closed (and stopped its database) within the grace. */
+  async stop(): Promise<void> {
+    if (this.exitDescription !== undefined) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private async isReady(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
+      return response.status === 200;
+    } catch {
+      return false; // not listening yet
+    }
+  }
+}
+
+/**
+ * Only what the hub needs, not our whole environment: an inherited MONGODB_URI would point the hub
+ * away from the embedded database that the raw baseline measures, and NODE_OPTIONS could load tsx.
+ */
+function hubEnv(options: HubOptions): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    DATA_DIR: options.dataDir,
+    MONGODB_DB: options.dbName,
+    EMBEDDED_DB_PORT: String(options.embeddedDbPort),
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.redisPrefix,
+    HUB_API_TOKEN: options.apiToken,
+    LOG_LEVEL: 'warn',
+  };
+}

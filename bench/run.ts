@@ -1,0 +1,34 @@
+import { runIntakeBenchmark } from './intake.js';
+import { progress } from './lib/log.js';
+
+/** `npm run bench -- <name>`: runs one named benchmark; its JSON result is the only thing on stdout. */
+const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([['intake', runIntakeBenchmark]]);
+
+const name = process.argv[2];
+const benchmark = name === undefined ? undefined : BENCHMARKS.get(name);
+if (!benchmark) {
+  process.stderr.write(`usage: npm run bench -- <${[...BENCHMARKS.keys()].join('|')}>\n`);
+  process.exit(2);
+}
+
+// Ctrl-C stops the load at once but still runs the cleanup (server, temp dir, Redis keys). Repeats are
+// ignored rather than fatal: npm and tsx each relay the signal again, and a second one must not cut
+// the cleanup short.
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) return;
+    progress(`${signal}: stopping and cleaning up`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  });
+}
+
+try {
+  await benchmark(controller.signal);
+} catch (error) {
+  // An interruption is not a bug: its stack trace would only hide the cleanup lines above it.
+  const detail =
+    controller.signal.aborted || !(error instanceof Error) ? String(error) : (error.stack ?? error.message);
+  progress(`failed: ${detail}`);
+  process.exitCode = 1;
+}
