@@ -195,7 +195,7 @@ export class TicketRepository {
       .findOneAndUpdate(
         { _id: number, version: expectedVersion },
         Object.keys(unset).length > 0 ? { ...update, $unset: unset } : update,
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean();
     return doc ? toTicket(doc) : undefined;
