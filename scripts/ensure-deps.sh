@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs npm dependencies exactly as package-lock.json records them, when node_modules is missing
-# or older than the lock (always under CI).
+# or older than the lock.
 #
 # Why not `npm ci`: msgpackr (via bullmq) lists prebuilt msgpackr-extract packages for every platform
 # as optional dependencies, and the registry we reach lacks the non-Linux ones (404), so npm cannot
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 marker=node_modules/.package-lock.json
-if [ -n "${CI:-}" ] || [ ! -f "$marker" ] || [ package-lock.json -nt "$marker" ]; then
+if [ ! -f "$marker" ] || [ package-lock.json -nt "$marker" ]; then
   before=$(sha256sum package-lock.json)
   echo "deps: npm install (from package-lock.json)"
   npm install --no-audit --no-fund
