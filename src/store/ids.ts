@@ -4,7 +4,3 @@ import { Types } from 'mongoose';
 export function newId(): string {
   return new Types.ObjectId().toHexString();
 }
-
-export function isId(text: string): boolean {
-  return Types.ObjectId.isValid(text) && /^[0-9a-f]{24}$/i.test(text);
-}

@@ -124,5 +124,3 @@ export function targetStatus(command: CommandName, status: TicketStatus): Ticket
 export function roleMayRun(command: CommandName, role: Role): boolean {
   return role === 'admin' || COMMANDS[command].roles.includes(role);
 }
-
-export const TERMINAL_STATUSES: readonly TicketStatus[] = ['merged', 'cancelled', 'rejected'];

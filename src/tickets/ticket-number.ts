@@ -21,7 +21,7 @@ const DAMM: readonly (readonly number[])[] = [
   [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
 ];
 
-export const SEQUENCE_MIN_DIGITS = 4;
+const SEQUENCE_MIN_DIGITS = 4;
 
 function dammInterim(digits: string): number {
   let interim = 0;
