@@ -6,7 +6,6 @@ import { newId } from '../store/ids.js';
 import type { NewTicket } from '../store/tickets.js';
 import type { CoreDeps } from './deps.js';
 import type { IssuedNumber } from './number-sequence.js';
-import { ticketNumberDate, ticketNumberSequence } from './ticket-number.js';
 import type { Actor, InboundMessage, OutboxEntry, Ticket, TicketEvent } from './types.js';
 
 export interface IntakeResult {
@@ -21,7 +20,7 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Turns one inbound message into one ticket, in one database write (DESIGN §4.1–4.3):
- * - the idempotency key is claimed in Redis together with the ticket number it gets (`SET NX`), so
+ * - the idempotency key is claimed in Redis together with its ticket number (one atomic script), so
  *   a replay — also a concurrent one — knows the number at once and reads the ticket by `_id`;
  * - the ticket is inserted with its "received" event and, when there is someone to tell, the outbox
  *   entry for it; the stored ticket is the persisted message, written before we answer;
@@ -55,7 +54,7 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
         // Not the number, so the source key: Redis had forgotten this key's claim.
         const first = await deps.store.tickets.findBySourceKey(dedupeKey);
         if (first) {
-          await deps.sequence.reclaim(dedupeKey, parse(first.number));
+          await deps.sequence.reclaim(dedupeKey, first.number);
           return result(deps, first, false, language);
         }
       }
@@ -64,13 +63,9 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
     await deps.sequence.reseed(issued.numberDate);
     issued = await deps.sequence.next(now);
     fresh = true;
-    await deps.sequence.reclaim(dedupeKey, issued);
+    await deps.sequence.reclaim(dedupeKey, issued.number);
   }
   throw new HubErrors.Internal();
-}
-
-function parse(number: string): IssuedNumber {
-  return { number, numberDate: ticketNumberDate(number), numberSeq: ticketNumberSequence(number) };
 }
 
 async function ensureContact(deps: CoreDeps, message: InboundMessage): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { TicketRepository } from '../store/tickets.js';
-import { datePartOf, formatTicketNumber } from './ticket-number.js';
+import { datePartOf, formatTicketNumber, ticketNumberDate, ticketNumberSequence } from './ticket-number.js';
 
 /** INCR only when the day's counter exists; nil means Redis lost it (restart, flush, new day). */
 const INCR_IF_EXISTS = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) else return false end`;
@@ -70,8 +70,9 @@ export class NumberSequence {
   }
 
   /** Points a key's claim at another number (after a collision, or when found in the database). */
-  async reclaim(dedupeKey: string, issued: IssuedNumber): Promise<void> {
-    await this.redis.set(claimKey(dedupeKey), `${issued.numberDate}:${issued.numberSeq}`, 'EX', CLAIM_TTL_S);
+  async reclaim(dedupeKey: string, number: string): Promise<void> {
+    const claim = `${ticketNumberDate(number)}:${ticketNumberSequence(number)}`;
+    await this.redis.set(claimKey(dedupeKey), claim, 'EX', CLAIM_TTL_S);
   }
 
   /** After a duplicate number: move the counter past what the database holds. */
