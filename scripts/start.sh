@@ -21,7 +21,10 @@ if [ -z "${HUB_API_TOKEN:-}" ]; then
 fi
 
 node dist/seed.js
-node dist/server.js &
+# The server's Node flags live in package.json (config.serverNodeArgs), shared with the benchmark:
+# a bounded old space makes V8 collect instead of letting garbage grow towards its ~4 GB default.
+read -r -a node_args <<<"$(node -p "require('./package.json').config.serverNodeArgs.join(' ')")"
+node "${node_args[@]}" dist/server.js &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,7 +65,7 @@ export class HubProcess {
 
   constructor(options: HubOptions) {
     this.baseUrl = `http://127.0.0.1:${options.port}`;
-    this.child = spawn(process.execPath, ['dist/server.js'], {
+    this.child = spawn(process.execPath, [...serverNodeArgs(), 'dist/server.js'], {
       cwd: PROJECT_ROOT,
       env: hubEnv(options),
       // Its logs go straight to our stderr: piping them through this process would cost the load
@@ -145,4 +146,12 @@ function hubEnv(options: HubOptions): NodeJS.ProcessEnv {
     HUB_API_TOKEN: options.apiToken,
     LOG_LEVEL: 'warn',
   };
+}
+
+/** The Node flags `npm start` runs the server with (package.json config.serverNodeArgs): measure that. */
+function serverNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    config?: { serverNodeArgs?: string[] };
+  };
+  return pkg.config?.serverNodeArgs ?? [];
 }
