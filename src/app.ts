@@ -59,10 +59,24 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   );
 };
 
+export function redactSecrets(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+}
+
 /** A configured Fastify instance with the hub registered, not yet listening. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      serializers: {
+        // The live socket takes its token as ?access_token= (browsers cannot set its headers): never log it.
+        req: (request: { method: string; url: string; ip?: string }) => ({
+          method: request.method,
+          url: redactSecrets(request.url),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
     // Trust X-Forwarded-* from the reverse proxy in front (PUBLIC_URL), for logs and rate limits.
     trustProxy: true,
     bodyLimit: 1024 * 1024,

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { WebSocket } from 'ws';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
 import { command, issueToken, openTicket, startHub, type TestHub } from '../helpers/hub.js';
+import { freePort } from '../helpers/ports.js';
 
 interface LiveMessage {
   type?: string;
@@ -17,8 +23,8 @@ function collect(socket: WebSocket): LiveMessage[] {
   return received;
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+async function until(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if (predicate()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -71,5 +77,47 @@ describe('live ticket events over WebSocket', () => {
   it('refuses a socket without a valid token', async () => {
     await assert.rejects(hub.app.injectWS('/api/v1/live'));
     await assert.rejects(hub.app.injectWS('/api/v1/live?access_token=wrong-token-000000'));
+  });
+});
+
+describe('request logs', () => {
+  it('never contain the token a socket passed in its URL', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-logs-'));
+    const token = `log-test-${randomBytes(12).toString('hex')}`;
+    const port = await freePort();
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        EMBEDDED_DB_PORT: '0',
+        REDIS_PREFIX: `hubtest-logs-${randomBytes(4).toString('hex')}`,
+        HUB_API_TOKEN: token,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let logged = '';
+    server.stdout.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+    try {
+      await until(() => logged.includes('hub ready'), 'the server to start', 30_000);
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?access_token=${token}`);
+      const hello = await new Promise<string>((resolve, reject) => {
+        socket.once('message', (data: Buffer) => resolve(data.toString()));
+        socket.once('error', reject);
+      });
+      assert.match(hello, /"type":"hello"/);
+      socket.close();
+      await until(
+        () => logged.includes('/api/v1/live?access_token=[redacted]'),
+        'the request log line',
+        5000,
+      );
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    assert.ok(!logged.includes(token), 'the token never reaches the log');
   });
 });
