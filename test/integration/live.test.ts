@@ -98,12 +98,16 @@ describe('request logs', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let logged = '';
-    server.stdout.on('data', (chunk: Buffer) => (logged += chunk.toString()));
+    server.stdout.on('data', (chunk: Buffer) => {
+      logged += chunk.toString();
+    });
     try {
       await until(() => logged.includes('hub ready'), 'the server to start', 30_000);
       const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live?access_token=${token}`);
       const hello = await new Promise<string>((resolve, reject) => {
-        socket.once('message', (data: Buffer) => resolve(data.toString()));
+        socket.once('message', (data: Buffer) => {
+          resolve(data.toString());
+        });
         socket.once('error', reject);
       });
       assert.match(hello, /"type":"hello"/);
