@@ -1,16 +1,11 @@
+import { toHalfWidth } from '../text/width.js';
+
 /**
  * Phone numbers as citizens type them: `138 0013 8000`, `+86-138-0013-8000`, `0086 13800138000`,
  * full-width digits from a Chinese IME, or a landline such as `010-12345678`.
  */
 
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
-
-/** Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their half-width forms. */
-export function toHalfWidth(text: string): string {
-  return text
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ');
-}
 
 /**
  * E.164-style normal form: mainland mobiles become `+86…`; other numbers keep their digits (with a

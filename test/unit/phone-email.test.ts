@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maskEmail, normaliseEmail } from '../../src/privacy/email.js';
-import { isMainlandMobile, maskPhone, normalisePhone, toHalfWidth } from '../../src/privacy/phone.js';
+import { isMainlandMobile, maskPhone, normalisePhone } from '../../src/privacy/phone.js';
+import { toHalfWidth } from '../../src/text/width.js';
 import { parseMailbox } from '../../src/channels/email/address.js';
 
 describe('phones', () => {
