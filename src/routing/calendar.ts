@@ -1,5 +1,5 @@
 import type { HolidayYear } from './holidays-cn.js';
-import { addDays } from './zoned-time.js';
+import { addDays } from '../time/zoned-time.js';
 
 /**
  * Which days are working days: Monday–Friday, minus official holidays, plus make-up workdays

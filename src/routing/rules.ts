@@ -1,7 +1,7 @@
 import type { Channel, Priority, TicketKind } from '../tickets/types.js';
 import { isWorkingDay, type WorkCalendar } from './calendar.js';
 import { KeywordMatcher } from './keyword-matcher.js';
-import { minutesOf, toLocal } from './zoned-time.js';
+import { minutesOf, toLocal } from '../time/zoned-time.js';
 
 /**
  * Routing rules (派单规则): ordered conditions → actions, first match wins, no match → triage for a

@@ -1,5 +1,5 @@
 import { isWorkingDay, type WorkCalendar } from './calendar.js';
-import { addDays, fromLocal, minutesOf, toLocal } from './zoned-time.js';
+import { addDays, fromLocal, minutesOf, toLocal } from '../time/zoned-time.js';
 
 /**
  * Time limits (承诺时限) counted in working time: only working hours of working days count. A

@@ -1,3 +1,5 @@
+import { toLocal } from '../time/zoned-time.js';
+
 /**
  * Ticket numbers: digits only, so a caller can key them on a phone pad.
  *
@@ -54,22 +56,7 @@ export function ticketNumberSequence(number: string): number {
   return Number(number.slice(6, -1));
 }
 
-/** Building a formatter costs more than using one: keep one per time zone. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** YYMMDD of `at` in the given time zone (the hub's local day, China time by default). */
 export function datePartOf(at: Date, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: '2-digit',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(at);
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return get('year') + get('month') + get('day');
+  return toLocal(at, timeZone).date.slice(2).replaceAll('-', '');
 }

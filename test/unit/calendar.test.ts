@@ -4,7 +4,7 @@ import chineseDays from 'chinese-days';
 import { buildCalendar, covers, dayKind, isWorkingDay } from '../../src/routing/calendar.js';
 import { CN_HOLIDAYS } from '../../src/routing/holidays-cn.js';
 import { addWorkingDays, addWorkingHours, workingMsBetween } from '../../src/routing/working-time.js';
-import { addDays, fromLocal, toLocal } from '../../src/routing/zoned-time.js';
+import { addDays, fromLocal, toLocal } from '../../src/time/zoned-time.js';
 
 const calendar = buildCalendar(CN_HOLIDAYS);
 const options = {
