@@ -69,10 +69,6 @@ export class ContactRepository {
     return doc ? toContact(doc) : undefined;
   }
 
-  async findByPhone(phone: string): Promise<Contact | undefined> {
-    return this.findById(this.idFor({ phone }));
-  }
-
   /**
    * The id of the contact for a phone (preferred) or email, created on first sight: one insert,
    * and a duplicate-key answer simply means the contact exists. Racing intakes meet at `_id`.

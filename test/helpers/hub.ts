@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -124,4 +125,15 @@ export async function issueToken(hub: TestHub, role: string, department?: string
   });
   if (response.statusCode !== 201) throw new Error(`issueToken: ${response.statusCode} ${response.body}`);
   return response.json<{ token: string }>().token;
+}
+
+/** Polls /readyz until it answers 200 (after an outage of the database or Redis). */
+export async function waitUntilReady(hub: TestHub, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ready = await hub.request({ method: 'GET', url: '/readyz', token: null });
+    if (ready.statusCode === 200) return;
+    await sleep(100);
+  }
+  throw new Error('hub did not become ready again');
 }

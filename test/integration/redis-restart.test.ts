@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { ticketNumberSequence } from '../../src/tickets/ticket-number.js';
-import { openTicket, startHub, type TestHub } from '../helpers/hub.js';
+import { openTicket, startHub, waitUntilReady, type TestHub } from '../helpers/hub.js';
 import { freePort } from '../helpers/ports.js';
 
 const haveRedisServer = spawnSync('redis-server', ['--version']).status === 0;
@@ -45,14 +44,7 @@ describe('Redis restart', { skip: haveRedisServer ? false : 'redis-server is not
     assert.equal(await hub.app.store.tickets.count(), 3, 'nothing written while Redis was down');
 
     redis = await startRedis(port);
-    for (
-      let i = 0;
-      (await hub.request({ method: 'GET', url: '/readyz', token: null })).statusCode !== 200;
-      i++
-    ) {
-      assert.ok(i < 100, 'ready again after Redis came back');
-      await sleep(100);
-    }
+    await waitUntilReady(hub);
     const second = await Promise.all([openTicket(hub), openTicket(hub), openTicket(hub)]);
     const sequences = [...first, ...second].map((t) => ticketNumberSequence(t.number)).sort((a, b) => a - b);
     assert.deepEqual(sequences, [1, 2, 3, 4, 5, 6], 'the counter was re-seeded from the database');

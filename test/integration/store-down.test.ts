@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { startEmbeddedDb, type EmbeddedDb } from '../../src/store/embedded-db.js';
-import { externalMongo, openTicket, startHub, type TestHub } from '../helpers/hub.js';
+import { externalMongo, openTicket, startHub, waitUntilReady, type TestHub } from '../helpers/hub.js';
 import { freePort } from '../helpers/ports.js';
 
 /**
@@ -87,12 +86,3 @@ describe(
     });
   },
 );
-
-async function waitUntilReady(hub: TestHub): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    const ready = await hub.request({ method: 'GET', url: '/readyz', token: null });
-    if (ready.statusCode === 200) return;
-    await sleep(250);
-  }
-  throw new Error('hub did not become ready again');
-}
