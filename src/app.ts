@@ -8,6 +8,8 @@ import { adminRoutes } from './api/admin-routes.js';
 import { ErrorReply } from './api/schemas.js';
 import { liveRoutes } from './api/live-routes.js';
 import { ticketsRoutes } from './api/tickets-routes.js';
+import { routingRoutes } from './api/routing-routes.js';
+import { slaRoutes } from './api/sla-routes.js';
 import { smsChannel } from './channels/sms/plugin.js';
 import type { Config } from './config.js';
 import { authPlugin } from './http/auth-plugin.js';
@@ -18,6 +20,8 @@ import { queuesPlugin } from './queues/plugin.js';
 import { redisPlugin } from './redis/plugin.js';
 import { storePlugin } from './store/plugin.js';
 import { ticketCorePlugin } from './tickets/plugin.js';
+import { slaTimersWorker } from './tickets/timers-plugin.js';
+import { routingPlugin } from './routing/plugin.js';
 
 /**
  * The whole hub as one plugin: external plugins, then resources (store, Redis, queues), then the
@@ -43,7 +47,9 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(storePlugin, { config });
   await app.register(redisPlugin, { config });
   await app.register(queuesPlugin, { config });
+  await app.register(routingPlugin, { config });
   await app.register(ticketCorePlugin, { config });
+  if (config.runWorkers) await app.register(slaTimersWorker, { config });
   await app.register(authPlugin, { config });
   await app.register(metricsPlugin);
 
@@ -53,6 +59,8 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
     async (api) => {
       await api.register(ticketsRoutes);
       await api.register(adminRoutes);
+      await api.register(routingRoutes);
+      await api.register(slaRoutes);
       await api.register(liveRoutes, { config });
     },
     { prefix: '/api/v1' },

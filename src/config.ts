@@ -32,6 +32,14 @@ const EnvSchema = Type.Object({
   HUB_TIMEZONE: Type.String({ default: 'Asia/Shanghai' }),
   TICKET_LOCK_MS: Type.Integer({ default: 5000, minimum: 100 }),
   TICKET_LOCK_WAIT_MS: Type.Integer({ default: 10000, minimum: 100 }),
+  OFFICE_HOURS: Type.String({
+    default: '09:00-12:00,13:30-17:30',
+    pattern:
+      '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9](,([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9])*$',
+  }),
+  RETURN_SUPERVISION_LIMIT: Type.Integer({ default: 2, minimum: 1, maximum: 20 }),
+  DISSATISFIED_ACTION: Type.Union([Type.Literal('reopen'), Type.Literal('supervise')], { default: 'reopen' }),
+  RUN_WORKERS: Type.Boolean({ default: true }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 8 })),
   HUB_SECRET: Type.Optional(Type.String({ minLength: 32 })),
 });
@@ -56,6 +64,14 @@ export interface Config {
   timezone: string;
   ticketLockMs: number;
   ticketLockWaitMs: number;
+  /** The hotline centre's office hours (time-window condition, callback clock; departments have their own). */
+  officeHours: { from: string; to: string }[];
+  /** 退单: a ticket returned this many times is flagged for supervision. */
+  returnSupervisionLimit: number;
+  /** 不满意: reopen the ticket (重办), or close it and flag it for supervision. */
+  dissatisfiedAction: 'reopen' | 'supervise';
+  /** Whether this process also runs the BullMQ workers (SLA timers); `npm run worker` always does. */
+  runWorkers: boolean;
   /** Verifies inbound Twilio webhooks; generated under `dataDir` for the simulator when not given. */
   twilioAuthToken: string;
   /**
@@ -87,9 +103,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     timezone: env.HUB_TIMEZONE,
     ticketLockMs: env.TICKET_LOCK_MS,
     ticketLockWaitMs: env.TICKET_LOCK_WAIT_MS,
+    officeHours: parseHours(env.OFFICE_HOURS),
+    returnSupervisionLimit: env.RETURN_SUPERVISION_LIMIT,
+    dissatisfiedAction: env.DISSATISFIED_ACTION,
+    runWorkers: env.RUN_WORKERS,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? generatedSecret(dataDir, 'twilio-simulator-token', 16),
     secret: env.HUB_SECRET ?? generatedSecret(dataDir, 'hub-secret', 32),
   };
+}
+
+/** `09:00-12:00,13:30-17:30` → ordered intervals; an interval that ends before it starts is refused. */
+function parseHours(text: string): { from: string; to: string }[] {
+  const hours = text.split(',').map((part) => {
+    const [from = '', to = ''] = part.split('-');
+    return { from, to };
+  });
+  for (const [i, h] of hours.entries()) {
+    const previous = hours[i - 1];
+    if (h.to <= h.from || (previous && h.from < previous.to)) {
+      throw new Error(`OFFICE_HOURS: ${text} must be ordered, non-overlapping intervals`);
+    }
+  }
+  return hours;
 }
 
 /**

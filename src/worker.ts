@@ -3,13 +3,15 @@ import Fastify from 'fastify';
 import { loadConfig } from './config.js';
 import { queuesPlugin } from './queues/plugin.js';
 import { redisPlugin } from './redis/plugin.js';
+import { routingPlugin } from './routing/plugin.js';
 import { storePlugin } from './store/plugin.js';
+import { ticketCorePlugin } from './tickets/plugin.js';
+import { slaTimersWorker } from './tickets/timers-plugin.js';
 
 /**
- * BullMQ worker entry: the same resource plugins as the HTTP app (store, Redis, queues) in a Fastify
- * instance that never listens, so every resource opens and closes the same way. The notification
- * processors (outbox relay, providers) are registered here by the notification issue; until then
- * this process only holds the connections.
+ * BullMQ worker entry: the same resource plugins as the HTTP app (store, Redis, queues, routing, the
+ * ticket core) in a Fastify instance that never listens, so every resource opens and closes the same
+ * way. It runs the SLA timers; the notification processors come with the notification issue.
  */
 const config = loadConfig();
 if (!config.mongodbUri) {
@@ -21,6 +23,9 @@ const app = Fastify({ logger: { level: config.logLevel } });
 await app.register(storePlugin, { config });
 await app.register(redisPlugin, { config });
 await app.register(queuesPlugin, { config });
+await app.register(routingPlugin, { config });
+await app.register(ticketCorePlugin, { config });
+await app.register(slaTimersWorker, { config });
 await app.ready();
 app.log.info('worker ready');
 

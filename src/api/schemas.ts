@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema, type TSchemaOptions } from 'typebox';
-import { CHANNELS, KINDS, PRIORITIES, ROLES, STATUSES } from '../tickets/types.js';
+import { CLOCK_UNITS } from '../routing/sla-clock.js';
+import { CHANNELS, KINDS, PAUSE_REASONS, PRIORITIES, RATINGS, ROLES, STATUSES } from '../tickets/types.js';
 import { COMMAND_NAMES } from '../tickets/state-machine.js';
 
 /** Route schemas (TypeBox): validation at the boundary and the source of the OpenAPI document. */
@@ -126,9 +127,55 @@ export const TicketSummary = Type.Object({
   status: Type.String(),
   leadDepartment: Type.Optional(Type.String()),
   anonymous: Type.Boolean(),
+  /** The completion clock's due time (承诺时限), when one runs. */
+  dueAt: Type.Optional(DateTime),
+  warning: Type.Optional(Type.String({ description: 'Worst SLA warning reached: yellow, red or overdue' })),
+  supervised: Type.Boolean({ description: 'Flagged for supervision (督办)' }),
   version: Type.Integer(),
   createdAt: DateTime,
   updatedAt: DateTime,
+});
+
+const ClockView = Type.Object({
+  unit: literalUnion(CLOCK_UNITS),
+  state: Type.String(),
+  startedAt: DateTime,
+  dueAt: DateTime,
+  yellowAt: DateTime,
+  redAt: DateTime,
+  pausedAt: Type.Optional(DateTime),
+  stoppedAt: Type.Optional(DateTime),
+  met: Type.Optional(Type.Boolean()),
+  warning: Type.Optional(Type.String()),
+});
+
+const SlaView = Type.Object({
+  policy: Type.Optional(Type.String()),
+  policyVersion: Type.Optional(Type.Integer()),
+  department: Type.Optional(Type.String()),
+  clocks: Type.Record(Type.String(), ClockView),
+  pause: Type.Optional(
+    Type.Object({ reason: Type.String(), since: DateTime, text: Type.Optional(Type.String()) }),
+  ),
+  extension: Type.Optional(
+    Type.Object({
+      status: Type.String(),
+      workingDays: Type.Integer(),
+      reason: Type.String(),
+      requestedAt: DateTime,
+      decidedAt: Type.Optional(DateTime),
+      dueAt: Type.Optional(DateTime),
+    }),
+  ),
+});
+
+const RoutingView = Type.Object({
+  by: Type.String(),
+  rule: Type.Optional(Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() })),
+  reasons: Type.Array(Type.String()),
+  considered: Type.Integer(),
+  tags: Type.Optional(Type.Array(Type.String())),
+  at: DateTime,
 });
 
 export const TicketView = Type.Object(
@@ -155,7 +202,21 @@ export const TicketView = Type.Object(
       }),
     ),
     assignee: Type.Optional(Type.String()),
-    sla: Type.Record(Type.String(), DateTime),
+    sla: SlaView,
+    routing: Type.Optional(RoutingView),
+    supervision: Type.Object({
+      flagged: Type.Boolean(),
+      warning: Type.Optional(Type.String()),
+      flags: Type.Array(
+        Type.Object({
+          kind: Type.String(),
+          at: DateTime,
+          clock: Type.Optional(Type.String()),
+          detail: Type.Optional(Type.String()),
+        }),
+      ),
+    }),
+    tags: Type.Array(Type.String()),
     events: Type.Array(EventView),
     outbox: Type.Array(OutboxView),
     rating: Type.Optional(
@@ -203,15 +264,21 @@ export const COMMAND_BODIES: Record<(typeof COMMAND_NAMES)[number], TSchema> = {
   dispatch: body({
     department: Code,
     coDepartments: Type.Optional(Type.Array(Code, { maxItems: 10 })),
+    slaPolicy: Type.Optional(Code),
     reason: Type.Optional(Text(500)),
   }),
-  transfer: body({ department: Code, reason: Text(500) }),
+  transfer: body({
+    department: Code,
+    coDepartments: Type.Optional(Type.Array(Code, { maxItems: 10 })),
+    slaPolicy: Type.Optional(Code),
+    reason: Text(500),
+  }),
   sign: body({}),
   start: body({}),
   ask: body({ text: Text(2000) }),
   resume: body({ text: Type.Optional(Text(2000)) }),
-  reply: body({ text: Text(10_000) }),
-  resolve: body({ text: Type.Optional(Text(2000)) }),
+  reply: body({ text: Text(10_000), overrideReason: Type.Optional(Text(500)) }),
+  resolve: body({ text: Type.Optional(Text(2000)), overrideReason: Type.Optional(Text(500)) }),
   reopen: body({ reason: Text(500) }),
   return: body({ reason: Text(500), basis: Text(1000) }),
   refuse_return: body({ reason: Text(500) }),
@@ -219,6 +286,20 @@ export const COMMAND_BODIES: Record<(typeof COMMAND_NAMES)[number], TSchema> = {
   reject: body({ reason: Text(500) }),
   merge: body({ into: TicketNumber }),
   note: body({ text: Text(5000) }),
+  co_sign: body({}),
+  co_answer: body({ text: Text(5000) }),
+  pause_clock: body({
+    pauseReason: literalUnion(
+      PAUSE_REASONS.filter((r) => r !== 'citizen') as ['hearing', 'expert_review', 'other'],
+    ),
+    text: Text(2000),
+  }),
+  resume_clock: body({ text: Type.Optional(Text(2000)) }),
+  request_extension: body({ workingDays: Type.Integer({ minimum: 1, maximum: 60 }), reason: Text(1000) }),
+  approve_extension: body({ text: Type.Optional(Text(1000)) }),
+  deny_extension: body({ reason: Text(1000) }),
+  rate: body({ value: literalUnion(RATINGS), comment: Type.Optional(Text(1000)) }),
+  supervise: body({ reason: Text(1000) }),
 };
 
 function body(properties: Record<string, TSchema>): TSchema {

@@ -2,7 +2,7 @@ import { maskEmail } from '../privacy/email.js';
 import { maskPhone } from '../privacy/phone.js';
 import type { Contact } from '../store/contacts.js';
 import { allowedCommands } from '../tickets/state-machine.js';
-import type { Actor, Ticket } from '../tickets/types.js';
+import type { Actor, Ticket, TicketSla } from '../tickets/types.js';
 import type { ContactView as ContactViewT, TicketView } from './schemas.js';
 import type { Static } from 'typebox';
 import type { TicketSummary } from './schemas.js';
@@ -41,6 +41,9 @@ export function ticketSummary(ticket: Ticket): Static<typeof TicketSummary> {
     status: ticket.status,
     leadDepartment: ticket.leadDepartment,
     anonymous: ticket.anonymous,
+    dueAt: ticket.sla.clocks.completion?.dueAt.toISOString(),
+    warning: ticket.supervision.warning,
+    supervised: ticket.supervision.flagged,
     version: ticket.version,
     createdAt: ticket.createdAt.toISOString(),
     updatedAt: ticket.updatedAt.toISOString(),
@@ -62,11 +65,14 @@ export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: 
       opinion: c.opinion,
     })),
     assignee: ticket.assignee,
-    sla: Object.fromEntries(
-      Object.entries(ticket.sla).flatMap(([key, value]) =>
-        value instanceof Date ? [[key, value.toISOString()]] : [],
-      ),
-    ),
+    sla: slaView(ticket.sla),
+    routing: ticket.routing && { ...ticket.routing, at: ticket.routing.at.toISOString() },
+    supervision: {
+      flagged: ticket.supervision.flagged,
+      warning: ticket.supervision.warning,
+      flags: ticket.supervision.flags.map((f) => ({ ...f, at: f.at.toISOString() })),
+    },
+    tags: ticket.tags,
     events: ticket.events.map((e) => ({ ...e, at: e.at.toISOString() })),
     outbox: Object.values(ticket.outbox)
       .map((o) => ({
@@ -90,5 +96,46 @@ export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: 
     returnCount: ticket.returnCount,
     mergedInto: ticket.mergedInto,
     allowedCommands: allowedCommands(ticket.status),
+  };
+}
+
+function slaView(sla: TicketSla): TicketView['sla'] {
+  const iso = (at: Date | undefined) => at?.toISOString();
+  return {
+    policy: sla.policy,
+    policyVersion: sla.policyVersion,
+    department: sla.department,
+    clocks: Object.fromEntries(
+      Object.entries(sla.clocks).map(([name, c]) => [
+        name,
+        {
+          unit: c.unit,
+          state: c.state,
+          startedAt: c.startedAt.toISOString(),
+          dueAt: c.dueAt.toISOString(),
+          yellowAt: c.yellowAt.toISOString(),
+          redAt: c.redAt.toISOString(),
+          pausedAt: iso(c.pausedAt),
+          stoppedAt: iso(c.stoppedAt),
+          met: c.met,
+          warning: c.overdueFiredAt
+            ? 'overdue'
+            : c.redFiredAt
+              ? 'red'
+              : c.yellowFiredAt
+                ? 'yellow'
+                : undefined,
+        },
+      ]),
+    ),
+    pause: sla.pause && { ...sla.pause, since: sla.pause.since.toISOString() },
+    extension: sla.extension && {
+      status: sla.extension.status,
+      workingDays: sla.extension.workingDays,
+      reason: sla.extension.reason,
+      requestedAt: sla.extension.requestedAt.toISOString(),
+      decidedAt: iso(sla.extension.decidedAt),
+      dueAt: iso(sla.extension.dueAt),
+    },
   };
 }

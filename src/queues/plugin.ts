@@ -2,11 +2,18 @@ import { Queue } from 'bullmq';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { QUEUE_NAMES, type NotifyJob, type QueueName } from './names.js';
+import {
+  NOTIFY_QUEUE_NAMES,
+  QueueName,
+  type NotifyJob,
+  type NotifyQueueName,
+  type SlaTimerJob,
+} from './names.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    queues: Map<QueueName, Queue<NotifyJob>>;
+    queues: Map<NotifyQueueName, Queue<NotifyJob>>;
+    slaTimers: Queue<SlaTimerJob>;
   }
 }
 
@@ -23,13 +30,15 @@ export const queuesPlugin = fp<{ config: Config }>(
     connection.on('error', (error) => {
       app.log.warn({ err: error }, 'queue connection error');
     });
-    const queues = new Map<QueueName, Queue<NotifyJob>>();
-    for (const name of QUEUE_NAMES) {
+    const queues = new Map<NotifyQueueName, Queue<NotifyJob>>();
+    for (const name of NOTIFY_QUEUE_NAMES) {
       queues.set(name, new Queue<NotifyJob>(name, { connection, prefix: bullPrefix(config) }));
     }
+    const slaTimers = new Queue<SlaTimerJob>(QueueName.SlaTimers, { connection, prefix: bullPrefix(config) });
     app.decorate('queues', queues);
+    app.decorate('slaTimers', slaTimers);
     app.addHook('onClose', async () => {
-      await Promise.all([...queues.values()].map(async (queue) => queue.close()));
+      await Promise.all([...queues.values(), slaTimers].map(async (queue) => queue.close()));
       await connection.quit().catch(() => {
         connection.disconnect();
       });

@@ -50,6 +50,12 @@ export class DepartmentRepository {
     return docs.map(toDepartment);
   }
 
+  /** Sets a department's working hours (its SLA clocks count in them); false when there is none. */
+  async setWorkingHours(code: string, workingHours: Department['workingHours']): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: code }, { $set: { workingHours } });
+    return result.matchedCount === 1;
+  }
+
   /** Creates or replaces a department by code (seed and admin import). */
   async upsert(department: Department): Promise<void> {
     const { code, ...rest } = department;

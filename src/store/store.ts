@@ -4,8 +4,11 @@ import type { Config } from '../config.js';
 import { ApiTokenRepository } from './api-tokens.js';
 import { AuditLogRepository } from './audit-log.js';
 import { ContactRepository } from './contacts.js';
+import { CalendarRepository } from './calendar.js';
 import { DepartmentRepository } from './departments.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
+import { RoutingRuleRepository } from './routing-rules.js';
+import { SlaPolicyRepository } from './sla-policies.js';
 import { TicketRepository } from './tickets.js';
 
 /** Everything the rest of the hub may do with the database, as intention-named repositories. */
@@ -15,6 +18,9 @@ export interface Store {
   departments: DepartmentRepository;
   tokens: ApiTokenRepository;
   audit: AuditLogRepository;
+  rules: RoutingRuleRepository;
+  slaPolicies: SlaPolicyRepository;
+  calendar: CalendarRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
   uri: string;
   embedded: boolean;
@@ -74,10 +80,14 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       departments: new DepartmentRepository(connection),
       tokens: new ApiTokenRepository(connection),
       audit: new AuditLogRepository(connection),
+      rules: new RoutingRuleRepository(connection),
+      slaPolicies: new SlaPolicyRepository(connection),
+      calendar: new CalendarRepository(connection),
     };
-    for (const repository of Object.values(repositories)) {
-      await repository.model.createCollection();
-      await repository.model.createIndexes();
+    const models = [...Object.values(repositories).map((r) => r.model), repositories.rules.versions];
+    for (const model of models) {
+      await model.createCollection();
+      await model.createIndexes();
     }
     const conn = connection;
     return {

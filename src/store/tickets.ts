@@ -70,14 +70,11 @@ const TicketSchema = new Schema(
     assignee: String,
     priority: { type: String, required: true },
     status: { type: String, required: true },
-    sla: {
-      policy: String,
-      signDueAt: Date,
-      responseDueAt: Date,
-      dueAt: Date,
-      callbackDueAt: Date,
-      pausedAt: Date,
-    },
+    // Clocks, routing explanation and supervision flags are written whole by the ticket core.
+    sla: { type: Schema.Types.Mixed, default: () => ({ clocks: {} }) },
+    routing: Schema.Types.Mixed,
+    supervision: { type: Schema.Types.Mixed, default: () => ({ flagged: false, flags: [] }) },
+    tags: [String],
     events: [Event],
     outbox: { type: Map, of: Outbox, default: {} },
     rating: { value: String, comment: String, at: Date },
@@ -107,7 +104,15 @@ TicketSchema.index({ leadDepartment: 1, status: 1 });
 TicketSchema.index({ contactId: 1, createdAt: -1 });
 
 export type NewTicket = Ticket & { numberDate: string; numberSeq: number };
-type TicketDoc = Omit<Ticket, 'number'> & { _id: string; numberDate: string; numberSeq: number };
+type TicketDoc = Omit<Ticket, 'number' | 'sla' | 'supervision' | 'tags'> & {
+  _id: string;
+  numberDate: string;
+  numberSeq: number;
+  // Absent on tickets stored before routing existed.
+  sla?: Partial<Ticket['sla']>;
+  supervision?: Ticket['supervision'];
+  tags?: string[];
+};
 
 export interface TicketChange {
   set: Partial<Omit<Ticket, 'id' | 'events' | 'outbox' | 'version' | 'number'>>;
@@ -123,6 +128,8 @@ export interface TicketListFilter {
   contactId?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  /** Only tickets with a warning or a supervision (督办) flag. */
+  supervision?: boolean;
 }
 
 /** Inserted, or which unique key was taken (FerretDB's E11000 does not say, so the caller asks). */
@@ -213,6 +220,21 @@ export class TicketRepository {
     return { total, items: docs.map(toTicket) };
   }
 
+  /**
+   * Number and SLA state of every ticket with a clock still running or paused, streamed (the timer
+   * reconcile at boot; a scan on the embedded database, which is why it runs once, not as a poll).
+   */
+  async *withLiveClocks(): AsyncGenerator<Pick<Ticket, 'number' | 'sla'>> {
+    const cursor = this.model
+      .find({ status: { $nin: ['closed', 'merged', 'cancelled', 'rejected'] } }, { sla: 1 })
+      .lean()
+      .cursor();
+    for await (const doc of cursor) {
+      const { sla } = doc as Pick<TicketDoc, '_id' | 'sla'>;
+      if (sla?.clocks) yield { number: doc._id, sla: { ...sla, clocks: sla.clocks } };
+    }
+  }
+
   async count(): Promise<number> {
     return this.model.countDocuments({});
   }
@@ -224,13 +246,20 @@ function toQuery(filter: TicketListFilter): Record<string, unknown> {
   if (filter.channel) query.channel = filter.channel;
   if (filter.kind) query.kind = filter.kind;
   if (filter.contactId) query.contactId = filter.contactId;
+  const and: Record<string, unknown>[] = [];
   if (filter.departments) {
     // A department sees tickets it leads and tickets it co-handles.
-    query.$or = [
-      { leadDepartment: { $in: filter.departments } },
-      ...filter.departments.map((code) => ({ [`coDepartments.${code}.department`]: code })),
-    ];
+    and.push({
+      $or: [
+        { leadDepartment: { $in: filter.departments } },
+        ...filter.departments.map((code) => ({ [`coDepartments.${code}.department`]: code })),
+      ],
+    });
   }
+  if (filter.supervision) {
+    and.push({ $or: [{ 'supervision.flagged': true }, { 'supervision.warning': { $exists: true } }] });
+  }
+  if (and.length > 0) query.$and = and;
   if (filter.createdFrom ?? filter.createdTo) {
     query.createdAt = {
       ...(filter.createdFrom ? { $gte: filter.createdFrom } : {}),
@@ -249,6 +278,9 @@ function toTicket(doc: TicketDoc): Ticket {
     rating: rating?.at ? rating : undefined,
     coDepartments: plain(coDepartments),
     outbox: plain(outbox),
+    sla: { ...rest.sla, clocks: rest.sla?.clocks ?? {} },
+    supervision: rest.supervision ?? { flagged: false, flags: [] },
+    tags: rest.tags ?? [],
   };
 }
 

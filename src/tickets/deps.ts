@@ -3,6 +3,8 @@ import type { Store } from '../store/store.js';
 import type { Render } from '../templates/renderer.js';
 import type { LiveEvents } from './live-events.js';
 import type { NumberSequence } from './number-sequence.js';
+import type { SlaTimers } from './sla-timers.js';
+import type { RoutingTables } from '../routing/tables.js';
 
 /** What the ticket core's use cases need; built once by the core plugin, passed explicitly. */
 export interface CoreDeps {
@@ -12,4 +14,8 @@ export interface CoreDeps {
   render: Render;
   live: LiveEvents;
   lock: { ttlMs: number; waitMs: number };
+  /** The routing tables in force now (rebuilt when an admin changes rules, policies or the calendar). */
+  routing: () => RoutingTables;
+  timers: SlaTimers;
+  settings: { returnSupervisionLimit: number; dissatisfiedAction: 'reopen' | 'supervise' };
 }

@@ -3,6 +3,7 @@ import { withLock } from '../redis/lock.js';
 import { newId } from '../store/ids.js';
 import type { TicketChange } from '../store/tickets.js';
 import { canSee } from './access.js';
+import { effectOf } from './command-effects.js';
 import type { CoreDeps } from './deps.js';
 import {
   allowedCommands,
@@ -14,16 +15,24 @@ import {
   type CommandName,
 } from './state-machine.js';
 import { isValidTicketNumber } from './ticket-number.js';
-import type { Actor, Channel, OutboxEntry, Ticket, TicketEvent } from './types.js';
+import type { Actor, Channel, OutboxEntry, PauseReason, RatingValue, Ticket, TicketEvent } from './types.js';
 
 /** What a command may carry; which fields each command requires is checked at the API boundary. */
 export interface CommandInput {
   department?: string;
   coDepartments?: string[];
+  slaPolicy?: string;
   reason?: string;
   basis?: string;
   text?: string;
   into?: string;
+  /** Reply / resolve while co-departments have not all answered: why (recorded on the event). */
+  overrideReason?: string;
+  pauseReason?: PauseReason;
+  /** An extension request, in working days. */
+  workingDays?: number;
+  value?: RatingValue;
+  comment?: string;
 }
 
 export interface CommandRequest {
@@ -59,6 +68,7 @@ async function apply(deps: CoreDeps, request: CommandRequest): Promise<Ticket> {
     const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, change);
     if (updated) {
       deps.live.publish(updated, change.event);
+      await deps.timers.schedule(updated);
       return updated;
     }
     // Our lock expired and someone else wrote: read again and decide again.
@@ -71,8 +81,14 @@ async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): 
   if (!roleMayRun(command, actor.role ?? 'department')) {
     throw new HubErrors.Forbidden(`${actor.role ?? 'this actor'} may not ${command}`);
   }
-  if (actor.role === 'department' && command !== 'note' && ticket.leadDepartment !== actor.department) {
-    throw new HubErrors.Forbidden('only the lead department may do this; co-departments add notes');
+  if (
+    actor.role === 'department' &&
+    !FOR_ANY_DEPARTMENT.has(command) &&
+    ticket.leadDepartment !== actor.department
+  ) {
+    throw new HubErrors.Forbidden(
+      'only the lead department may do this; co-departments sign, answer and add notes',
+    );
   }
   if (!isAllowed(command, ticket.status)) {
     throw withDetails(new HubErrors.CommandNotAllowed(command, ticket.status), {
@@ -80,10 +96,11 @@ async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): 
       allowed: allowedCommands(ticket.status),
     });
   }
-  const set = await fieldChanges(deps, ticket, request);
   const now = new Date();
-  const toStatus = targetStatus(command, ticket.status);
+  const effect = await effectOf(deps, ticket, request, now);
+  const toStatus = effect.toStatus ?? targetStatus(command, ticket.status);
   const rule = COMMANDS[command];
+  const data = { ...eventData(request), ...effect.data };
   const event: TicketEvent = {
     id: newId(),
     type: EVENT_OF[command],
@@ -93,81 +110,28 @@ async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): 
     channel: request.channel,
     visibility: rule.visibility,
     at: now,
-    data: eventData(request),
+    data: Object.keys(data).length > 0 ? data : undefined,
   };
   const outbox: OutboxEntry[] = [];
+  const entry = (
+    fields: Pick<OutboxEntry, 'audience' | 'template' | 'contactId' | 'department'>,
+  ): OutboxEntry => ({
+    id: newId(),
+    eventId: event.id,
+    status: 'pending',
+    createdAt: now,
+    ...fields,
+  });
   if (rule.notifyCitizen && ticket.contactId) {
-    outbox.push({
-      id: newId(),
-      eventId: event.id,
-      template: event.type,
-      audience: 'citizen',
-      contactId: ticket.contactId,
-      status: 'pending',
-      createdAt: now,
-    });
+    outbox.push(entry({ template: event.type, audience: 'citizen', contactId: ticket.contactId }));
   }
-  if ((command === 'dispatch' || command === 'transfer') && request.input.department) {
-    outbox.push({
-      id: newId(),
-      eventId: event.id,
-      template: 'department.new_ticket',
-      audience: 'department',
-      department: request.input.department,
-      status: 'pending',
-      createdAt: now,
-    });
-  }
-  return { set: { ...set, status: toStatus }, event, outbox };
+  for (const notice of effect.notify ?? []) outbox.push(entry(notice));
+  return { set: { ...effect.set, status: toStatus }, event, outbox };
 }
 
-/** The ticket fields a command changes besides its status. */
-async function fieldChanges(
-  deps: CoreDeps,
-  ticket: Ticket,
-  request: CommandRequest,
-): Promise<TicketChange['set']> {
-  const { input, actor } = request;
-  switch (request.command) {
-    case 'dispatch':
-    case 'transfer': {
-      const lead = await activeDepartment(deps, input.department);
-      const coDepartments: Ticket['coDepartments'] = {};
-      for (const code of input.coDepartments ?? []) {
-        if (code === lead) continue;
-        await activeDepartment(deps, code);
-        coDepartments[code] = { department: code, status: 'pending' };
-      }
-      return { leadDepartment: lead, coDepartments, assignee: undefined };
-    }
-    case 'sign':
-      return { assignee: actor.id };
-    case 'return':
-      return { returnCount: ticket.returnCount + 1 };
-    case 'merge': {
-      const into = input.into ?? '';
-      if (
-        into === ticket.number ||
-        !isValidTicketNumber(into) ||
-        !(await deps.store.tickets.findByNumber(into))
-      ) {
-        throw new HubErrors.TicketNotFound(into);
-      }
-      return { mergedInto: into };
-    }
-    default:
-      return {};
-  }
-}
+/** Commands a department may run on a ticket it does not lead (its co-department part, notes). */
+const FOR_ANY_DEPARTMENT: ReadonlySet<CommandName> = new Set(['note', 'co_sign', 'co_answer']);
 
-async function activeDepartment(deps: CoreDeps, code: string | undefined): Promise<string> {
-  if (!code || !(await deps.store.departments.findActive(code))) {
-    throw new HubErrors.DepartmentNotFound(code ?? '(none)');
-  }
-  return code;
-}
-
-function eventData(request: CommandRequest): Record<string, unknown> | undefined {
-  const data = Object.fromEntries(Object.entries(request.input).filter(([, value]) => value !== undefined));
-  return Object.keys(data).length > 0 ? data : undefined;
+function eventData(request: CommandRequest): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(request.input).filter(([, value]) => value !== undefined));
 }

@@ -6,6 +6,7 @@ import { newId } from '../store/ids.js';
 import type { NewTicket } from '../store/tickets.js';
 import type { CoreDeps } from './deps.js';
 import type { IssuedNumber } from './number-sequence.js';
+import { routeNewTicket } from './route-ticket.js';
 import type { Actor, InboundMessage, OutboxEntry, Ticket, TicketEvent } from './types.js';
 
 export interface IntakeResult {
@@ -33,19 +34,23 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
   const language = message.sender.language;
   const now = new Date();
   let { issued, fresh } = await deps.sequence.claim(dedupeKey, now);
-  const contactId = await ensureContact(deps, message);
+  const phone = message.sender.phone ? normalisePhone(message.sender.phone) : undefined;
+  const contactId = await ensureContact(deps, message, phone);
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     // A freshly claimed number has no ticket yet; a replayed claim may (the usual replay).
     const replayed = fresh ? undefined : await deps.store.tickets.findByNumber(issued.number);
     if (replayed?.source.dedupeKey === dedupeKey) return result(deps, replayed, false, language);
     if (!replayed) {
-      const inserted = await deps.store.tickets.insert(
+      const ticket = routeNewTicket(
+        deps.routing(),
         newTicket(message, dedupeKey, issued, contactId, actor, now),
+        phone,
       );
+      const inserted = await deps.store.tickets.insert(ticket);
       if (inserted.ok) {
-        const [received] = inserted.ticket.events;
-        if (received) deps.live.publish(inserted.ticket, received);
+        for (const event of inserted.ticket.events) deps.live.publish(inserted.ticket, event);
+        await deps.timers.schedule(inserted.ticket);
         return result(deps, inserted.ticket, true, language);
       }
       const twin = await deps.store.tickets.findByNumber(issued.number);
@@ -68,8 +73,11 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
   throw new HubErrors.Internal();
 }
 
-async function ensureContact(deps: CoreDeps, message: InboundMessage): Promise<string | undefined> {
-  const phone = message.sender.phone ? normalisePhone(message.sender.phone) : undefined;
+async function ensureContact(
+  deps: CoreDeps,
+  message: InboundMessage,
+  phone: string | undefined,
+): Promise<string | undefined> {
   const email = message.sender.email ? normaliseEmail(message.sender.email) : undefined;
   return deps.store.contacts.ensure({
     phone,
@@ -124,7 +132,9 @@ function newTicket(
     coDepartments: {},
     priority: message.priority ?? 'normal',
     status: 'received',
-    sla: {},
+    sla: { clocks: {} },
+    supervision: { flagged: false, flags: [] },
+    tags: [],
     events: [received],
     outbox,
     disclosure: { public: false },

@@ -7,6 +7,7 @@ import { executeCommand, type CommandRequest } from './execute-command.js';
 import { intake } from './intake.js';
 import { LiveEvents } from './live-events.js';
 import { NumberSequence } from './number-sequence.js';
+import { SlaTimers } from './sla-timers.js';
 import type { Actor, InboundMessage } from './types.js';
 
 export interface TicketCore {
@@ -33,6 +34,15 @@ export const ticketCorePlugin = fp<{ config: Config }>(
         app.log.warn({ err: error }, 'live event not published');
       }),
       lock: { ttlMs: config.ticketLockMs, waitMs: config.ticketLockWaitMs },
+      routing: () => app.routingService.tables(),
+      timers: new SlaTimers(app.slaTimers, (error, number) => {
+        // The ticket is written; the timers come back with the reconcile at the next boot.
+        app.log.error({ err: error, ticket: number }, 'SLA timers not scheduled');
+      }),
+      settings: {
+        returnSupervisionLimit: config.returnSupervisionLimit,
+        dissatisfiedAction: config.dissatisfiedAction,
+      },
     };
     app.decorate('tickets', {
       deps,
@@ -40,7 +50,7 @@ export const ticketCorePlugin = fp<{ config: Config }>(
       execute: (request) => executeCommand(deps, request),
     });
   },
-  { name: 'hub-ticket-core', dependencies: ['hub-store', 'hub-redis'] },
+  { name: 'hub-ticket-core', dependencies: ['hub-store', 'hub-redis', 'hub-queues', 'hub-routing'] },
 );
 
 /** Pub/sub channels are not covered by ioredis' keyPrefix, so the prefix is added here. */

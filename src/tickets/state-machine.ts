@@ -27,6 +27,18 @@ const ALL: readonly TicketStatus[] = [
   'cancelled',
   'rejected',
 ];
+const OPEN: readonly TicketStatus[] = [
+  'received',
+  'dispatched',
+  'signed',
+  'in_progress',
+  'waiting_citizen',
+  'replied',
+  'reopened',
+  'return_review',
+];
+const AT_DEPARTMENT: readonly TicketStatus[] = ['dispatched', 'signed', 'in_progress', 'waiting_citizen'];
+const WORKING: readonly TicketStatus[] = ['signed', 'in_progress', 'waiting_citizen'];
 const HOTLINE: readonly Role[] = ['supervisor', 'operator'];
 const HANDLER: readonly Role[] = ['supervisor', 'operator', 'department'];
 
@@ -73,6 +85,26 @@ export const COMMANDS = {
   merge: r(['received', 'dispatched', 'return_review'], 'merged', HOTLINE, 'public', true),
   /** Internal note, any state. */
   note: r(ALL, 'same', HANDLER, 'internal', false),
+  /** 并联: a co-department takes its part on (签收) … */
+  co_sign: r(AT_DEPARTMENT, 'same', ['department'], 'internal', false),
+  /** … and gives its opinion, before its own deadline; the lead answers when all have. */
+  co_answer: r(AT_DEPARTMENT, 'same', ['department'], 'internal', false),
+  /** The completion clock stands still (hearing, expert review …); waiting for the citizen is `ask`. */
+  pause_clock: r(['signed', 'in_progress'], 'same', HANDLER, 'internal', false),
+  resume_clock: r(['signed', 'in_progress'], 'same', HANDLER, 'internal', false),
+  /** 延期申请: the lead department asks for more working days … */
+  request_extension: r(WORKING, 'same', ['department'], 'internal', false),
+  /** … a supervisor approves (the citizen is told the new date) or denies. */
+  approve_extension: r(WORKING, 'same', ['supervisor'], 'public', true),
+  deny_extension: r(WORKING, 'same', ['supervisor'], 'internal', false),
+  /**
+   * 回访: the citizen's rating, recorded by the hotline. Satisfied closes; dissatisfied reopens (重办)
+   * or closes with a supervision flag, as DISSATISFIED_ACTION says (the one command whose target
+   * status depends on its input).
+   */
+  rate: r(['replied'], 'closed', HOTLINE, 'public', true),
+  /** 督办: a supervisor flags the ticket for supervision. */
+  supervise: r(OPEN, 'same', ['supervisor'], 'internal', false),
 } as const satisfies Record<string, CommandRule>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -105,6 +137,15 @@ export const EVENT_OF: Record<CommandName, string> = {
   reject: 'rejected',
   merge: 'merged',
   note: 'noted',
+  co_sign: 'co_signed',
+  co_answer: 'co_answered',
+  pause_clock: 'clock_paused',
+  resume_clock: 'clock_resumed',
+  request_extension: 'extension_requested',
+  approve_extension: 'extension_approved',
+  deny_extension: 'extension_denied',
+  rate: 'rated',
+  supervise: 'supervised',
 };
 
 /** The commands that may run in a status (what a 409 lists). */

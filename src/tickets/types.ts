@@ -1,3 +1,5 @@
+import type { ClockName, SlaClock, Stage } from '../routing/sla-clock.js';
+
 /** The ticket core's own types. Storage (src/store) maps them to documents; nothing here does I/O. */
 
 export const CHANNELS = ['ivr', 'hotline', 'sms', 'web', 'email', 'api', 'open311'] as const;
@@ -92,11 +94,59 @@ export interface OutboxEntry {
 export interface CoDepartment {
   department: string;
   status: 'pending' | 'signed' | 'answered';
+  /** Its own limit for the opinion (the SLA policy's co-opinion clock, in its own working hours). */
   dueAt?: Date;
   opinion?: string;
   signedAt?: Date;
   answeredAt?: Date;
 }
+
+/** Why a clock stands still: waiting for the citizen, a hearing, an expert review, or another reason. */
+export const PAUSE_REASONS = ['citizen', 'hearing', 'expert_review', 'other'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+export interface TicketSla {
+  policy?: string;
+  policyVersion?: number;
+  /** The department whose working hours the department clocks count in. */
+  department?: string;
+  clocks: Partial<Record<ClockName, SlaClock>>;
+  pause?: { reason: PauseReason; since: Date; text?: string };
+  extension?: {
+    status: 'pending' | 'approved' | 'denied';
+    workingDays: number;
+    reason: string;
+    requestedAt: Date;
+    requestedBy: string;
+    decidedAt?: Date;
+    decidedBy?: string;
+    /** The completion due time the approval set. */
+    dueAt?: Date;
+  };
+}
+
+/** How the ticket reached its department: which rule (id + version) and why, or an operator. */
+export interface RoutingRecord {
+  by: 'rule' | 'operator' | 'triage';
+  rule?: { id: string; version: number; name: string };
+  reasons: string[];
+  considered: number;
+  tags?: string[];
+  at: Date;
+}
+
+export const SUPERVISION_KINDS = ['overdue', 'returned', 'dissatisfied', 'manual'] as const;
+export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
+
+/** What supervisors (效能监察) see: the worst warning reached and the 督办 flags. */
+export interface Supervision {
+  flagged: boolean;
+  warning?: Stage;
+  flags: { kind: SupervisionKind; at: Date; clock?: ClockName; detail?: string }[];
+}
+
+export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type RatingValue = (typeof RATINGS)[number];
 
 export interface TicketSource {
   channel: Channel;
@@ -124,18 +174,13 @@ export interface Ticket {
   assignee?: string;
   priority: Priority;
   status: TicketStatus;
-  /** Filled by routing (issue 3). */
-  sla: {
-    policy?: string;
-    signDueAt?: Date;
-    responseDueAt?: Date;
-    dueAt?: Date;
-    callbackDueAt?: Date;
-    pausedAt?: Date;
-  };
+  sla: TicketSla;
+  routing?: RoutingRecord;
+  supervision: Supervision;
+  tags: string[];
   events: TicketEvent[];
   outbox: Record<string, OutboxEntry>;
-  rating?: { value: 'satisfied' | 'basically_satisfied' | 'dissatisfied'; comment?: string; at: Date };
+  rating?: { value: RatingValue; comment?: string; at: Date };
   disclosure: { public: boolean; summary?: string; publishedAt?: Date };
   source: TicketSource;
   returnCount: number;

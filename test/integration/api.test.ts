@@ -114,7 +114,7 @@ describe('staff API', () => {
       assert.equal(body.code, 'HUB_ERR_COMMAND_NOT_ALLOWED');
       assert.deepEqual(body.details, {
         status: 'received',
-        allowed: ['dispatch', 'cancel', 'reject', 'merge', 'note'],
+        allowed: ['dispatch', 'cancel', 'reject', 'merge', 'note', 'supervise'],
       });
       const stored = await hub.app.store.tickets.findByNumber(ticket.number);
       assert.equal(stored?.version, 1);

@@ -69,6 +69,14 @@ describe('ticket commands', () => {
       'return',
       'cancel',
       'note',
+      'co_sign',
+      'co_answer',
+      'pause_clock',
+      'resume_clock',
+      'request_extension',
+      'approve_extension',
+      'deny_extension',
+      'supervise',
     ]);
   });
 

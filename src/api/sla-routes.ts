@@ -1,0 +1,229 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { HubErrors } from '../errors.js';
+import { buildCalendar, covers, dayKind, isWorkingDay } from '../routing/calendar.js';
+import { calendarProblems, hoursProblems, policyProblems } from '../routing/validate.js';
+import { addDays } from '../time/zoned-time.js';
+import type { Actor } from '../tickets/types.js';
+import { afterChange, problemsError } from './routing-routes.js';
+import {
+  CalendarDaysQuery,
+  CalendarDaysReply,
+  CalendarYearBody,
+  CalendarYearView,
+  PolicyBody,
+  PolicyView,
+  WorkingHoursBody,
+} from './routing-schemas.js';
+import { DepartmentView, errorReplies, ListReply } from './schemas.js';
+import { ticketSummary } from './ticket-view.js';
+
+const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' }) });
+const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+const Page = Type.Object({
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});
+/** The longest span of days one calendar query may ask for. */
+const MAX_CALENDAR_DAYS = 400;
+
+/**
+ * SLA policies, the working-day calendar and department working hours (admin writes), and the two
+ * hotline work lists: the triage queue (人工派单) and the supervision view (效能监察).
+ */
+export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get(
+    '/sla/policies',
+    {
+      schema: {
+        summary: 'SLA policies',
+        tags: ['sla'],
+        response: { 200: Type.Array(PolicyView), ...errorReplies },
+      },
+    },
+    async () => app.store.slaPolicies.list(),
+  );
+
+  app.put(
+    '/sla/policies/:code',
+    {
+      schema: {
+        summary: 'Create or change an SLA policy (admin); saved as its next version',
+        tags: ['sla'],
+        params: CodeParams,
+        body: PolicyBody,
+        response: { 200: PolicyView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.actor);
+      const problems = policyProblems(request.body);
+      if (problems.length > 0) throw problemsError(problems);
+      const saved = await app.store.slaPolicies.save(
+        { ...request.body, code: request.params.code },
+        new Date(),
+        request.actor.id,
+      );
+      await afterChange(app, request.actor, 'save_sla_policy', `${saved.code}@${String(saved.version)}`);
+      return saved;
+    },
+  );
+
+  app.get(
+    '/calendar',
+    {
+      schema: {
+        summary: 'The working-day calendar: official holidays and make-up workdays, by year',
+        tags: ['sla'],
+        response: { 200: Type.Array(CalendarYearView), ...errorReplies },
+      },
+    },
+    async () =>
+      (await app.store.calendar.list()).map((y) => ({
+        ...y,
+        holidays: [...y.holidays],
+        makeupWorkdays: [...y.makeupWorkdays],
+      })),
+  );
+
+  app.get(
+    '/calendar/days',
+    {
+      schema: {
+        summary: 'Each day between two dates: workday, weekend, holiday or make-up workday',
+        tags: ['sla'],
+        querystring: CalendarDaysQuery,
+        response: { 200: CalendarDaysReply, ...errorReplies },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      if (to < from || addDays(from, MAX_CALENDAR_DAYS) < to) {
+        throw problemsError([
+          { path: '/to', message: `on or after from, at most ${String(MAX_CALENDAR_DAYS)} days later` },
+        ]);
+      }
+      const { calendar } = app.routingService.tables();
+      const days = [];
+      for (let date = from; date <= to; date = addDays(date, 1)) {
+        days.push({
+          date,
+          kind: dayKind(calendar, date),
+          working: isWorkingDay(calendar, date),
+          name: calendar.holidays.get(date),
+        });
+      }
+      return { covered: covers(calendar, from) && covers(calendar, to), days };
+    },
+  );
+
+  app.put(
+    '/calendar/:year',
+    {
+      schema: {
+        summary: "Replace a year's holidays and make-up workdays (admin)",
+        tags: ['sla'],
+        params: YearParams,
+        body: CalendarYearBody,
+        response: { 200: CalendarYearView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.actor);
+      const year = { ...request.body, year: request.params.year };
+      const problems = calendarProblems(year);
+      if (problems.length > 0) throw problemsError(problems);
+      buildCalendar([year]);
+      await app.store.calendar.save(year, new Date(), request.actor.id);
+      await afterChange(app, request.actor, 'save_calendar', String(year.year));
+      return year;
+    },
+  );
+
+  app.put(
+    '/departments/:code/working-hours',
+    {
+      schema: {
+        summary: "A department's working hours (its SLA clocks count in them) (admin)",
+        tags: ['departments'],
+        params: CodeParams,
+        body: WorkingHoursBody,
+        response: { 200: DepartmentView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.actor);
+      const problems = hoursProblems(request.body.workingHours);
+      if (problems.length > 0) throw problemsError(problems);
+      if (!(await app.store.departments.setWorkingHours(request.params.code, request.body.workingHours))) {
+        throw new HubErrors.DepartmentNotFound(request.params.code);
+      }
+      await afterChange(app, request.actor, 'save_working_hours', request.params.code);
+      const department = await app.store.departments.findActive(request.params.code);
+      if (!department) throw new HubErrors.DepartmentNotFound(request.params.code);
+      return department;
+    },
+  );
+
+  app.get(
+    '/triage',
+    {
+      schema: {
+        summary: 'The triage queue: tickets no rule routed, waiting for manual dispatch (人工派单)',
+        tags: ['routing'],
+        querystring: Page,
+        response: { 200: ListReply, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireHotline(request.actor);
+      const { offset, limit } = request.query;
+      const page = await app.store.tickets.list({ status: ['received', 'reopened'] }, { offset, limit });
+      return { total: page.total, offset, limit, items: page.items.map(ticketSummary) };
+    },
+  );
+
+  app.get(
+    '/supervision',
+    {
+      schema: {
+        summary: 'Open tickets with an SLA warning or a supervision (督办) flag, newest first',
+        tags: ['sla'],
+        querystring: Page,
+        response: { 200: ListReply, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireHotline(request.actor);
+      const { offset, limit } = request.query;
+      const page = await app.store.tickets.list(
+        {
+          status: [
+            'received',
+            'dispatched',
+            'signed',
+            'in_progress',
+            'waiting_citizen',
+            'replied',
+            'reopened',
+            'return_review',
+          ],
+          supervision: true,
+        },
+        { offset, limit },
+      );
+      return { total: page.total, offset, limit, items: page.items.map(ticketSummary) };
+    },
+  );
+};
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin')
+    throw new HubErrors.Forbidden('only admins change SLA policies, the calendar and hours');
+}
+
+function requireHotline(actor: Actor): void {
+  if (actor.role === 'department') throw new HubErrors.Forbidden('a hotline work list');
+}
