@@ -1,8 +1,12 @@
 import { runIntakeBenchmark } from './intake.js';
 import { progress } from './lib/log.js';
+import { runRoutingBenchmark } from './routing.js';
 
 /** `npm run bench -- <name>`: runs one named benchmark; its JSON result is the only thing on stdout. */
-const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([['intake', runIntakeBenchmark]]);
+const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([
+  ['intake', runIntakeBenchmark],
+  ['routing', runRoutingBenchmark],
+]);
 
 const name = process.argv[2];
 const benchmark = name === undefined ? undefined : BENCHMARKS.get(name);

@@ -1,3 +1,4 @@
+import type { Rule } from './routing/rules.js';
 import type { Department } from './store/departments.js';
 
 /**
@@ -83,4 +84,89 @@ export const DEMO_DEPARTMENTS: readonly Department[] = [
     workingHours: HOURS,
     active: true,
   })),
+];
+
+const rule = (
+  id: string,
+  name: string,
+  order: number,
+  conditions: Rule['conditions'],
+  actions: Rule['actions'],
+): Rule => ({ id, name, order, version: 1, enabled: true, conditions, actions });
+
+/**
+ * Demo routing rules (派单规则) for the demo departments: keyword rules as a 12345 centre starts
+ * with; admins refine them through the API. Rules are tried by order; no match → triage.
+ */
+export const DEMO_RULES: readonly Rule[] = [
+  rule(
+    'social-insurance',
+    '社保、养老金、工资拖欠 → 人社局',
+    10,
+    { keywords: { any: ['社保', '养老金', '医保卡', '拖欠工资', '欠薪'] } },
+    { leadDepartment: 'RSJ' },
+  ),
+  rule(
+    'subsidy-farm',
+    '惠农补贴 → 农业农村局（民政局会办）',
+    20,
+    { keywords: { any: ['粮食直补', '农资', '惠农补贴', '种粮补贴'] } },
+    { leadDepartment: 'NYJ', coDepartments: ['MZJ'], tags: ['惠农补贴'] },
+  ),
+  rule(
+    'welfare',
+    '低保、五保、医疗救助 → 民政局',
+    30,
+    { keywords: { any: ['低保', '五保', '医疗救助', '救助金'] } },
+    { leadDepartment: 'MZJ', tags: ['民生保障'] },
+  ),
+  rule(
+    'property',
+    '物业、住房、公积金 → 住建局',
+    40,
+    { keywords: { any: ['物业', '公积金', '房屋漏水', '电梯'] } },
+    { leadDepartment: 'ZJJ' },
+  ),
+  rule(
+    'food-safety',
+    '食品安全 → 市场监管局（紧急）',
+    50,
+    { keywords: { any: ['食物中毒', '过期食品', '食品安全'] } },
+    { leadDepartment: 'SCJ', priority: 'urgent' },
+  ),
+  rule(
+    'streets',
+    '路灯、占道、垃圾 → 城管局',
+    60,
+    { keywords: { any: ['路灯', '占道经营', '垃圾', '井盖'] } },
+    { leadDepartment: 'CGJ' },
+  ),
+  rule(
+    'noise-night',
+    '夜间噪音 → 生态环境局（公安局会办）',
+    70,
+    { keywords: { any: ['噪音', '噪声', '扰民'] }, timeWindow: 'after_hours' },
+    { leadDepartment: 'STJ', coDepartments: ['GAJ'] },
+  ),
+  rule(
+    'noise',
+    '噪音 → 生态环境局',
+    71,
+    { keywords: { any: ['噪音', '噪声', '扰民'] } },
+    { leadDepartment: 'STJ' },
+  ),
+  rule(
+    'traffic',
+    '公交、出租车 → 交通运输局',
+    80,
+    { keywords: { any: ['公交', '出租车', '网约车'] } },
+    { leadDepartment: 'JTJ' },
+  ),
+  rule(
+    'schools',
+    '学校、招生 → 教育局',
+    90,
+    { keywords: { any: ['学校', '招生', '入学', '校外培训'] } },
+    { leadDepartment: 'JYJ' },
+  ),
 ];

@@ -1,9 +1,10 @@
 import { loadConfig } from './config.js';
-import { DEMO_DEPARTMENTS } from './seed-data.js';
+import { DEMO_DEPARTMENTS, DEMO_RULES } from './seed-data.js';
 import { openStore } from './store/store.js';
 
 /**
- * `npm run seed`: loads the demo departments (idempotent: upsert by code). With the embedded
+ * `npm run seed`: loads the demo departments (idempotent: upsert by code) and the demo routing rules
+ * (only those missing). With the embedded
  * database, run it while the hub is stopped (`npm start` runs it before starting the hub).
  */
 const config = loadConfig();
@@ -18,6 +19,13 @@ const store = await openStore(config, {
 try {
   for (const department of DEMO_DEPARTMENTS) await store.departments.upsert(department);
   console.log(`seed: ${DEMO_DEPARTMENTS.length} departments`);
+  // Rules an admin already has (or has changed) are left alone: only missing ones are added.
+  let added = 0;
+  for (const rule of DEMO_RULES) {
+    const saved = await store.rules.create({ ...rule, updatedAt: new Date(), updatedBy: 'seed' });
+    if (saved.ok) added++;
+  }
+  console.log(`seed: ${added} of ${DEMO_RULES.length} demo routing rules added`);
 } finally {
   await store.close();
 }

@@ -69,11 +69,33 @@ export interface RoutingDecision {
   notInForce: number;
 }
 
+/** A rule with what evaluation needs precomputed: keyword ids, effective times as numbers. */
+interface PreparedRule {
+  rule: Rule;
+  enabled: boolean;
+  from: number;
+  to: number;
+  any: readonly number[];
+  all: readonly number[];
+  none: readonly number[];
+}
+
 export interface CompiledRules {
   readonly rules: readonly Rule[];
   readonly matcher: KeywordMatcher;
   readonly keywords: readonly string[];
   readonly keywordIds: ReadonlyMap<string, number>;
+  readonly prepared: readonly PreparedRule[];
+  /**
+   * For each keyword id, the rules (by position) that cannot match without it: every `any` keyword
+   * of a rule with no `all`, else its first `all` keyword. Only these and the keyword-free rules
+   * are evaluated for a text, which keeps a decision well under a millisecond with 10,000 rules.
+   */
+  readonly triggers: ReadonlyMap<number, readonly number[]>;
+  /** Positions of rules that need no keyword: candidates for every text. */
+  readonly keywordFree: readonly number[];
+  /** Positions of rules that may be out of force (disabled or effective-dated), for the explanation. */
+  readonly mayBeOutOfForce: readonly number[];
 }
 
 export interface ClockOptions {
@@ -83,56 +105,135 @@ export interface ClockOptions {
   workingHours: readonly { from: string; to: string }[];
 }
 
-/** Orders the rules and builds one keyword automaton over all of them. */
+/** By order, then id (code-unit order: the same on every machine, whatever its locale). */
+function byOrder(a: Rule, b: Rule): number {
+  return a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Orders the rules, builds one keyword automaton over all of them and the keyword → rules index. */
 export function compileRules(rules: readonly Rule[]): CompiledRules {
-  const ordered = [...rules].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+  const ordered = [...rules].sort(byOrder);
   const keywordIds = new Map<string, number>();
-  for (const rule of ordered) {
+  const idOf = (keyword: string): number => {
+    let id = keywordIds.get(keyword);
+    if (id === undefined) {
+      id = keywordIds.size;
+      keywordIds.set(keyword, id);
+    }
+    return id;
+  };
+  const triggers = new Map<number, number[]>();
+  const keywordFree: number[] = [];
+  const mayBeOutOfForce: number[] = [];
+  const prepared = ordered.map((rule, position): PreparedRule => {
     const { any = [], all = [], none = [] } = rule.conditions.keywords ?? {};
-    for (const keyword of [...any, ...all, ...none])
-      if (!keywordIds.has(keyword)) keywordIds.set(keyword, keywordIds.size);
-  }
+    const p: PreparedRule = {
+      rule,
+      enabled: rule.enabled,
+      from: rule.effectiveFrom?.getTime() ?? -Infinity,
+      to: rule.effectiveTo?.getTime() ?? Infinity,
+      any: any.map(idOf),
+      all: all.map(idOf),
+      none: none.map(idOf),
+    };
+    const required = p.all.length > 0 ? p.all.slice(0, 1) : p.any;
+    if (required.length === 0) keywordFree.push(position);
+    for (const id of new Set(required)) {
+      const list = triggers.get(id);
+      if (list) list.push(position);
+      else triggers.set(id, [position]);
+    }
+    if (!rule.enabled || rule.effectiveFrom || rule.effectiveTo) mayBeOutOfForce.push(position);
+    return p;
+  });
   const keywords = [...keywordIds.keys()];
-  return { rules: ordered, matcher: new KeywordMatcher(keywords), keywords, keywordIds };
+  return {
+    rules: ordered,
+    matcher: new KeywordMatcher(keywords),
+    keywords,
+    keywordIds,
+    prepared,
+    triggers,
+    keywordFree,
+    mayBeOutOfForce,
+  };
 }
 
 /** Where a ticket goes, and why. */
 export function route(compiled: CompiledRules, facts: RoutingFacts, clock: ClockOptions): RoutingDecision {
   const present = compiled.matcher.match(facts.text);
-  const window = timeWindowOf(facts.at, clock);
-  const region = facts.location.villageCode ?? facts.location.townshipCode ?? facts.location.districtCode;
-  let considered = 0;
-  let notInForce = 0;
-  for (const rule of compiled.rules) {
-    considered++;
-    if (!inForce(rule, facts.at)) {
-      notInForce++;
-      continue;
-    }
-    const reasons = matchReasons(rule.conditions, {
-      facts,
-      present,
-      window,
-      region,
-      keywordIds: compiled.keywordIds,
-    });
-    if (reasons) {
-      return {
-        rule: { id: rule.id, version: rule.version, name: rule.name },
-        actions: rule.actions,
-        reasons,
-        considered,
-        notInForce,
-      };
-    }
+  const evaluation: Evaluation = {
+    facts,
+    present,
+    window: timeWindowOf(facts.at, clock),
+    region: facts.location.villageCode ?? facts.location.townshipCode ?? facts.location.districtCode,
+    keywordIds: compiled.keywordIds,
+  };
+  const at = facts.at.getTime();
+  for (const position of candidates(compiled, present)) {
+    const p = compiled.prepared[position];
+    if (!p || !inForce(p, at) || !holds(p, evaluation)) continue;
+    return {
+      rule: { id: p.rule.id, version: p.rule.version, name: p.rule.name },
+      actions: p.rule.actions,
+      reasons: matchReasons(p.rule.conditions, evaluation) ?? [],
+      considered: position + 1,
+      notInForce: outOfForceBefore(compiled, position, at),
+    };
   }
-  return { reasons: ['no rule matched: to the triage queue for manual dispatch'], considered, notInForce };
+  const total = compiled.prepared.length;
+  return {
+    reasons: ['no rule matched: to the triage queue for manual dispatch'],
+    considered: total,
+    notInForce: outOfForceBefore(compiled, total, at),
+  };
 }
 
-function inForce(rule: Rule, at: Date): boolean {
-  if (!rule.enabled) return false;
-  if (rule.effectiveFrom && at < rule.effectiveFrom) return false;
-  return !(rule.effectiveTo && at >= rule.effectiveTo);
+/** The positions of rules that could match this text, in rule order. */
+function candidates(compiled: CompiledRules, present: ReadonlySet<number>): number[] {
+  const marked = new Uint8Array(compiled.prepared.length);
+  for (const position of compiled.keywordFree) marked[position] = 1;
+  for (const id of present) for (const position of compiled.triggers.get(id) ?? []) marked[position] = 1;
+  const list: number[] = [];
+  for (let i = 0; i < marked.length; i++) if (marked[i]) list.push(i);
+  return list;
+}
+
+/** How many rules before `position` were out of force: what the decision passed over as such. */
+function outOfForceBefore(compiled: CompiledRules, position: number, at: number): number {
+  let count = 0;
+  for (const i of compiled.mayBeOutOfForce) {
+    if (i >= position) break;
+    const p = compiled.prepared[i];
+    if (p && !inForce(p, at)) count++;
+  }
+  return count;
+}
+
+function inForce(p: PreparedRule, at: number): boolean {
+  return p.enabled && at >= p.from && at < p.to;
+}
+
+/** Whether every condition holds (no reasons built: most candidates fail). */
+function holds(p: PreparedRule, e: Evaluation): boolean {
+  const c = p.rule.conditions;
+  const { facts } = e;
+  if (c.channels && !c.channels.includes(facts.channel)) return false;
+  if (c.kinds && !c.kinds.includes(facts.kind)) return false;
+  if (c.categories && (!facts.category || !c.categories.includes(facts.category))) return false;
+  if (c.priorities && !c.priorities.includes(facts.priority)) return false;
+  if (p.any.length > 0 && !p.any.some((id) => e.present.has(id))) return false;
+  if (!p.all.every((id) => e.present.has(id))) return false;
+  if (p.none.some((id) => e.present.has(id))) return false;
+  if (c.regionPrefixes) {
+    const region = e.region;
+    if (region === undefined || !c.regionPrefixes.some((prefix) => region.startsWith(prefix))) return false;
+  }
+  if (c.callerPrefixes) {
+    const phone = facts.callerPhone;
+    if (phone === undefined || !c.callerPrefixes.some((prefix) => phone.startsWith(prefix))) return false;
+  }
+  return !(c.timeWindow && c.timeWindow !== e.window);
 }
 
 interface Evaluation {

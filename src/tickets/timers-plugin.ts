@@ -35,7 +35,14 @@ export const slaTimersWorker = fp<{ config: Config }>(
         await job.moveToDelayed(result.notBefore.getTime(), token);
         throw new DelayedError();
       },
-      { connection, prefix: bullPrefix(config), concurrency: 4 },
+      {
+        connection,
+        prefix: bullPrefix(config),
+        concurrency: 4,
+        // Timer jobs take milliseconds: a worker killed mid-job hands its job on within seconds.
+        lockDuration: 5_000,
+        stalledInterval: 5_000,
+      },
     );
     worker.on('failed', (job, error) => {
       app.log.warn({ err: error, job: job?.id }, 'SLA timer failed');

@@ -46,6 +46,8 @@ export async function startHub(env: Record<string, string> = {}): Promise<TestHu
   try {
     await app.ready();
     for (const department of DEMO_DEPARTMENTS) await app.store.departments.upsert(department);
+    // Routing validates rules against the departments it knows: rebuild with them loaded.
+    await app.routingService.changed();
   } catch (error) {
     await app.close();
     throw error;
