@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HubErrors } from '../errors.js';
 import { hashToken } from '../http/auth-plugin.js';
+import { requireAdmin } from './guards.js';
 import { DepartmentView, errorReplies, TokenBody } from './schemas.js';
 
 /** Departments (read by all staff) and API tokens (issued by admins, shown once). */
@@ -40,7 +41,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (request.actor.role !== 'admin') throw new HubErrors.Forbidden('only admins issue tokens');
+      requireAdmin(request.actor, 'API tokens');
       const { name, role, department } = request.body;
       if ((role === 'department') !== (department !== undefined)) {
         throw new HubErrors.Validation('a department token needs a department, and only it');

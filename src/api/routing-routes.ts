@@ -6,13 +6,14 @@ import { HubErrors, withDetails } from '../errors.js';
 import { normalisePhone } from '../privacy/phone.js';
 import type { Rule } from '../routing/rules.js';
 import { deadline } from '../routing/sla-clock.js';
-import { clockOptions, decide, workingTime } from '../routing/tables.js';
+import { clockOptions, workingTime } from '../routing/tables.js';
 import { timeWindowOf } from '../routing/rules.js';
 import { ruleProblems, type Problem } from '../routing/validate.js';
 import type { StoredRule } from '../store/routing-rules.js';
-import { policyFor } from '../tickets/sla.js';
+import { routeFacts } from '../tickets/route-ticket.js';
 import type { Actor } from '../tickets/types.js';
 import { CreateRuleBody, DryRunBody, DryRunReply, RuleView, UpdateRuleBody } from './routing-schemas.js';
+import { requireAdmin, requireHotline } from './guards.js';
 import { errorReplies } from './schemas.js';
 
 const RuleParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' }) });
@@ -21,7 +22,7 @@ const RuleParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40
 export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
   app.addHook('onRequest', async (request) => {
-    if (request.actor.role === 'department') throw new HubErrors.Forbidden('routing is the hotline’s');
+    requireHotline(request.actor);
   });
 
   app.get(
@@ -80,7 +81,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      requireAdmin(request.actor);
+      requireAdmin(request.actor, 'routing rules');
       const { id = `r_${randomBytes(6).toString('hex')}`, ...fields } = request.body;
       const rule = storedRule(app, { ...fields, id, version: 1 }, request.actor);
       const saved = await app.store.rules.create(rule);
@@ -103,7 +104,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireAdmin(request.actor);
+      requireAdmin(request.actor, 'routing rules');
       const { version, ...fields } = request.body;
       const current = await existingRule(app, request.params.id);
       const rule = storedRule(app, { ...fields, id: current.id, version }, request.actor);
@@ -143,7 +144,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         callerPhone: body.callerPhone ? normalisePhone(body.callerPhone) : undefined,
         at,
       };
-      const decision = decide(tables, facts);
+      const { decision, priority, policy } = routeFacts(tables, facts);
       const base = {
         matched: decision.rule !== undefined,
         rule: decision.rule,
@@ -154,8 +155,6 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       const actions = decision.actions;
       if (!actions) return base;
-      const priority = actions.priority ?? facts.priority;
-      const policy = policyFor(tables, { ...facts, priority }, actions.slaPolicy);
       const options = workingTime(tables, actions.leadDepartment);
       return {
         ...base,
@@ -180,10 +179,6 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 };
 
-function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new HubErrors.Forbidden('only admins change routing');
-}
-
 export function problemsError(problems: Problem[]): Error {
   return withDetails(new HubErrors.Validation(problems.map((p) => `${p.path}: ${p.message}`).join('; ')), {
     problems,
@@ -203,7 +198,6 @@ function storedRule(
 ): StoredRule {
   const rule: Rule = {
     ...fields,
-    enabled: fields.enabled,
     effectiveFrom: fields.effectiveFrom ? new Date(fields.effectiveFrom) : undefined,
     effectiveTo: fields.effectiveTo ? new Date(fields.effectiveTo) : undefined,
   };

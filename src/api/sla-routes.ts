@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HubErrors } from '../errors.js';
-import { buildCalendar, covers, dayKind, isWorkingDay } from '../routing/calendar.js';
+import { covers, dayKind, isWorkingDay } from '../routing/calendar.js';
 import { calendarProblems, hoursProblems, policyProblems } from '../routing/validate.js';
 import { addDays } from '../time/zoned-time.js';
-import type { Actor } from '../tickets/types.js';
+import { OPEN_STATUSES } from '../tickets/types.js';
+import { requireAdmin, requireHotline } from './guards.js';
 import { afterChange, problemsError } from './routing-routes.js';
 import {
   CalendarDaysQuery,
@@ -58,7 +59,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireAdmin(request.actor);
+      requireAdmin(request.actor, 'SLA policies, the calendar and working hours');
       const problems = policyProblems(request.body);
       if (problems.length > 0) throw problemsError(problems);
       const saved = await app.store.slaPolicies.save(
@@ -131,11 +132,10 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireAdmin(request.actor);
+      requireAdmin(request.actor, 'SLA policies, the calendar and working hours');
       const year = { ...request.body, year: request.params.year };
       const problems = calendarProblems(year);
       if (problems.length > 0) throw problemsError(problems);
-      buildCalendar([year]);
       await app.store.calendar.save(year, new Date(), request.actor.id);
       await afterChange(app, request.actor, 'save_calendar', String(year.year));
       return year;
@@ -154,7 +154,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireAdmin(request.actor);
+      requireAdmin(request.actor, 'SLA policies, the calendar and working hours');
       const problems = hoursProblems(request.body.workingHours);
       if (problems.length > 0) throw problemsError(problems);
       if (!(await app.store.departments.setWorkingHours(request.params.code, request.body.workingHours))) {
@@ -200,16 +200,7 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { offset, limit } = request.query;
       const page = await app.store.tickets.list(
         {
-          status: [
-            'received',
-            'dispatched',
-            'signed',
-            'in_progress',
-            'waiting_citizen',
-            'replied',
-            'reopened',
-            'return_review',
-          ],
+          status: [...OPEN_STATUSES],
           supervision: true,
         },
         { offset, limit },
@@ -218,12 +209,3 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
-
-function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'admin')
-    throw new HubErrors.Forbidden('only admins change SLA policies, the calendar and hours');
-}
-
-function requireHotline(actor: Actor): void {
-  if (actor.role === 'department') throw new HubErrors.Forbidden('a hotline work list');
-}

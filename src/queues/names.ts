@@ -1,3 +1,5 @@
+import type { ClockName, Stage } from '../routing/sla-clock.js';
+
 /**
  * Every BullMQ queue the hub uses. NEVER RENAME a value: jobs already in Redis would be orphaned.
  * One queue per outbound channel (DESIGN §1); job data carries ids only (STYLE 4).
@@ -34,7 +36,7 @@ export interface NotifyJob {
  */
 export interface SlaTimerJob {
   number: string;
-  clock: 'sign' | 'response' | 'completion' | 'callback';
-  stage: 'yellow' | 'red' | 'overdue';
+  clock: ClockName;
+  stage: Stage;
   version: number;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { createRedis } from '../redis/plugin.js';
@@ -70,7 +71,10 @@ export const routingPlugin = fp<{ config: Config }>(
     });
     await subscriber.connect();
     await subscriber.subscribe(routingChannel(config));
-    subscriber.on('message', () => {
+    // Each process announces its changes with its own id and has rebuilt already: it skips its own.
+    const self = randomUUID();
+    subscriber.on('message', (_channel, from) => {
+      if (from === self) return;
       reload().catch((error: unknown) => {
         app.log.error({ err: error }, 'routing tables not rebuilt');
       });
@@ -85,7 +89,7 @@ export const routingPlugin = fp<{ config: Config }>(
       tables: () => current,
       async changed() {
         const tables = await reload();
-        await app.redis.publish(routingChannel(config), String(Date.now()));
+        await app.redis.publish(routingChannel(config), self);
         return tables;
       },
     });

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { HolidayYear } from '../routing/holidays-cn.js';
-import { isDuplicateKey } from './errors.js';
+import { insertUnlessTaken } from './errors.js';
 
 /**
  * The working-day calendar as data, one document a year (`_id` = the year): official holidays and
@@ -35,12 +35,7 @@ export class CalendarRepository {
   async insertMissing(years: readonly HolidayYear[], at: Date): Promise<number> {
     let inserted = 0;
     for (const year of years) {
-      try {
-        await this.model.collection.insertOne(toDoc(year, at, 'system') as never);
-        inserted++;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
+      if (await insertUnlessTaken(this.model.collection, toDoc(year, at, 'system'))) inserted++;
     }
     return inserted;
   }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from './errors.js';
+import { insertUnlessTaken } from './errors.js';
 
 /**
  * Citizens as reachable contacts. A contact's `_id` is a keyed hash (HMAC-SHA256 with the hub
@@ -79,20 +79,16 @@ export class ContactRepository {
     const id = this.idFor(identity);
     if (this.known.has(id)) return id;
     const now = new Date();
-    try {
-      // Straight to the driver (see TicketRepository.insert): intake's hot path.
-      await this.model.collection.insertOne({
-        _id: id,
-        name: input.name,
-        phones: input.phone ? [{ number: input.phone, addedAt: now }] : [],
-        emails: input.email ? [{ address: input.email, addedAt: now }] : [],
-        optOuts: {},
-        language: input.language ?? 'zh-CN',
-        createdAt: now,
-      } as never);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    // Straight to the driver (see TicketRepository.insert): intake's hot path. Taken: a twin made it.
+    await insertUnlessTaken(this.model.collection, {
+      _id: id,
+      name: input.name,
+      phones: input.phone ? [{ number: input.phone, addedAt: now }] : [],
+      emails: input.email ? [{ address: input.email, addedAt: now }] : [],
+      optOuts: {},
+      language: input.language ?? 'zh-CN',
+      createdAt: now,
+    });
     if (this.known.size >= KNOWN_LIMIT) this.known.clear();
     this.known.add(id);
     return id;

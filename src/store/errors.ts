@@ -23,3 +23,20 @@ export function isStoreUnavailable(error: unknown): boolean {
 export function isDuplicateKey(error: unknown): boolean {
   return error instanceof Error && (error as { code?: unknown }).code === 11000;
 }
+
+/**
+ * Inserts one document straight through the driver; false when a unique key was taken, in which case
+ * the first write stands (the unique index is the duplicate guard, DESIGN §5a).
+ */
+export async function insertUnlessTaken(
+  collection: { insertOne(doc: never): Promise<unknown> },
+  doc: object,
+): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}

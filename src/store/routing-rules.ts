@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Rule } from '../routing/rules.js';
-import { isDuplicateKey } from './errors.js';
+import { insertUnlessTaken } from './errors.js';
 
 /**
  * Routing rules. `routing_rules` holds each rule's current version (`_id` = rule id); every version
@@ -73,14 +73,10 @@ export class RoutingRuleRepository {
 
   /** Version 1 of a new rule; refused when the id is taken. */
   async create(rule: StoredRule): Promise<SaveResult> {
-    try {
-      await this.keepVersion(rule);
-      await this.model.collection.insertOne(toDoc(rule) as never);
-      return { ok: true, rule };
-    } catch (error) {
-      if (isDuplicateKey(error)) return { ok: false, reason: 'exists' };
-      throw error;
-    }
+    await this.keepVersion(rule);
+    if (!(await insertUnlessTaken(this.model.collection, toDoc(rule))))
+      return { ok: false, reason: 'exists' };
+    return { ok: true, rule };
   }
 
   /**
@@ -90,9 +86,10 @@ export class RoutingRuleRepository {
   async update(rule: StoredRule, expectedVersion: number): Promise<SaveResult> {
     const next = { ...rule, version: expectedVersion + 1 };
     const { _id, ...set } = toDoc(next);
-    const unset = { effectiveFrom: '', effectiveTo: '' };
-    if (set.effectiveFrom) delete (unset as Partial<typeof unset>).effectiveFrom;
-    if (set.effectiveTo) delete (unset as Partial<typeof unset>).effectiveTo;
+    // A date the new version no longer has is removed, not kept from the old one.
+    const unset = Object.fromEntries(
+      (['effectiveFrom', 'effectiveTo'] as const).filter((f) => set[f] === undefined).map((f) => [f, '']),
+    );
     const doc = await this.model
       .findOneAndUpdate(
         { _id, version: expectedVersion },
@@ -105,16 +102,9 @@ export class RoutingRuleRepository {
     return { ok: true, rule: toRule(doc) };
   }
 
+  /** The same version written again (a retried save) is the same content: the first is kept. */
   private async keepVersion(rule: StoredRule): Promise<void> {
-    try {
-      await this.versions.collection.insertOne({
-        ...rule,
-        _id: `${rule.id}@${String(rule.version)}`,
-      } as never);
-    } catch (error) {
-      // The same version written again (a retried save) is the same content: keep the first.
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await insertUnlessTaken(this.versions.collection, { ...rule, _id: `${rule.id}@${String(rule.version)}` });
   }
 }
 

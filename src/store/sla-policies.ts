@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { SlaPolicy } from '../routing/sla-policy.js';
-import { isDuplicateKey } from './errors.js';
+import { insertUnlessTaken } from './errors.js';
 
 /** SLA policies, `_id` = policy code; every save bumps the version a ticket records. */
 type PolicyDoc = Omit<SlaPolicy, 'code'> & { _id: string; updatedAt: Date; updatedBy: string };
@@ -43,12 +43,7 @@ export class SlaPolicyRepository {
   async insertMissing(policies: readonly SlaPolicy[], at: Date): Promise<number> {
     let inserted = 0;
     for (const policy of policies) {
-      try {
-        await this.model.collection.insertOne(toDoc(policy, at, 'system') as never);
-        inserted++;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
+      if (await insertUnlessTaken(this.model.collection, toDoc(policy, at, 'system'))) inserted++;
     }
     return inserted;
   }

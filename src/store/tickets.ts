@@ -1,6 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Ticket, TicketEvent, OutboxEntry, TicketStatus } from '../tickets/types.js';
-import { isDuplicateKey } from './errors.js';
+import {
+  ENDED_STATUSES,
+  type Ticket,
+  type TicketEvent,
+  type OutboxEntry,
+  type TicketStatus,
+} from '../tickets/types.js';
+import { insertUnlessTaken } from './errors.js';
 
 /**
  * Tickets. One document holds the ticket, its events timeline and its outbox, so every change with
@@ -151,13 +157,8 @@ export class TicketRepository {
   async insert(ticket: NewTicket): Promise<InsertResult> {
     const { number, ...rest } = ticket;
     const doc: TicketDoc = { ...rest, _id: number };
-    try {
-      await this.model.collection.insertOne(doc as never);
-      return { ok: true, ticket: toTicket(doc) };
-    } catch (error) {
-      if (isDuplicateKey(error)) return { ok: false };
-      throw error;
-    }
+    if (!(await insertUnlessTaken(this.model.collection, doc))) return { ok: false };
+    return { ok: true, ticket: toTicket(doc) };
   }
 
   async findByNumber(number: string): Promise<Ticket | undefined> {
@@ -226,7 +227,7 @@ export class TicketRepository {
    */
   async *withLiveClocks(): AsyncGenerator<Pick<Ticket, 'number' | 'sla'>> {
     const cursor = this.model
-      .find({ status: { $nin: ['closed', 'merged', 'cancelled', 'rejected'] } }, { sla: 1 })
+      .find({ status: { $nin: [...ENDED_STATUSES] } }, { sla: 1 })
       .lean()
       .cursor();
     for await (const doc of cursor) {

@@ -1,5 +1,4 @@
 import { HubErrors, withDetails } from '../errors.js';
-import { withLock } from '../redis/lock.js';
 import { newId } from '../store/ids.js';
 import type { TicketChange } from '../store/tickets.js';
 import { canSee } from './access.js';
@@ -15,6 +14,7 @@ import {
   type CommandName,
 } from './state-machine.js';
 import { isValidTicketNumber } from './ticket-number.js';
+import { writeTicket } from './write-ticket.js';
 import type { Actor, Channel, OutboxEntry, PauseReason, RatingValue, Ticket, TicketEvent } from './types.js';
 
 /** What a command may carry; which fields each command requires is checked at the API boundary. */
@@ -43,37 +43,19 @@ export interface CommandRequest {
   input: CommandInput;
 }
 
-const VERSION_RETRIES = 3;
-
 /**
- * Runs one command on one ticket: one writer at a time per ticket (Redis lock), the state machine
- * decides, and the field changes, the event and any outbox entry are one single-document write
- * guarded by the version number. Concurrent commands queue on the lock; none is lost.
+ * Runs one command on one ticket: one writer at a time per ticket, the state machine decides, and the
+ * field changes, the event and any outbox entry are one single-document write (see writeTicket).
+ * Concurrent commands queue on the ticket's lock; none is lost.
  */
 export async function executeCommand(deps: CoreDeps, request: CommandRequest): Promise<Ticket> {
   // A mistyped number never reaches the database.
   if (!isValidTicketNumber(request.number)) throw new HubErrors.TicketNotFound(request.number);
-  const locked = await withLock(deps.redis, `lock:ticket:${request.number}`, deps.lock, () =>
-    apply(deps, request),
-  );
-  if (!locked) throw new HubErrors.TicketBusy(request.number);
-  return locked.value;
-}
-
-async function apply(deps: CoreDeps, request: CommandRequest): Promise<Ticket> {
-  for (let attempt = 0; attempt < VERSION_RETRIES; attempt++) {
-    const ticket = await deps.store.tickets.findByNumber(request.number);
+  const written = await writeTicket<never>(deps, request.number, async (ticket) => {
     if (!ticket || !canSee(request.actor, ticket)) throw new HubErrors.TicketNotFound(request.number);
-    const change = await decide(deps, ticket, request);
-    const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, change);
-    if (updated) {
-      deps.live.publish(updated, change.event);
-      await deps.timers.schedule(updated);
-      return updated;
-    }
-    // Our lock expired and someone else wrote: read again and decide again.
-  }
-  throw new HubErrors.TicketBusy(request.number);
+    return { change: await decide(deps, ticket, request) };
+  });
+  return 'ticket' in written ? written.ticket : written.done;
 }
 
 async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): Promise<TicketChange> {

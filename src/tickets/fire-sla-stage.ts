@@ -1,17 +1,15 @@
-import { HubErrors } from '../errors.js';
 import type { SlaTimerJob } from '../queues/names.js';
-import { withLock } from '../redis/lock.js';
-import { fireStage, firedAt, stageAt } from '../routing/sla-clock.js';
+import { fireStage, firedAt, stageAt, type SlaClock } from '../routing/sla-clock.js';
 import { newId } from '../store/ids.js';
 import type { TicketChange } from '../store/tickets.js';
 import type { CoreDeps } from './deps.js';
 import { flag, worse } from './supervision.js';
 import type { OutboxEntry, Ticket, TicketEvent } from './types.js';
+import { writeTicket } from './write-ticket.js';
 
 export type FireResult = 'fired' | 'stale' | { notBefore: Date };
 
 const SLA_ACTOR = { kind: 'system', id: 'sla' } as const;
-const VERSION_RETRIES = 3;
 
 /**
  * A timer fired: re-check the ticket and, if that stage of that clock version is still running and
@@ -21,30 +19,18 @@ const VERSION_RETRIES = 3;
  * a worker killed mid-job, a reconcile after restart — still fires once.
  */
 export async function fireSlaStage(deps: CoreDeps, job: SlaTimerJob, now = new Date()): Promise<FireResult> {
-  const locked = await withLock(deps.redis, `lock:ticket:${job.number}`, deps.lock, async () => {
-    for (let attempt = 0; attempt < VERSION_RETRIES; attempt++) {
-      const ticket = await deps.store.tickets.findByNumber(job.number);
-      const clock = ticket?.sla.clocks[job.clock];
-      if (!ticket || !clock || clock.version !== job.version || clock.state !== 'running') return 'stale';
-      if (firedAt(clock, job.stage)) return 'stale';
-      const due = stageAt(clock, job.stage);
-      if (now < due) return { notBefore: due };
-      const change = stageChange(ticket, job, now);
-      const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, change);
-      if (updated) {
-        deps.live.publish(updated, change.event);
-        return 'fired';
-      }
-    }
-    throw new HubErrors.TicketBusy(job.number);
+  const written = await writeTicket<FireResult>(deps, job.number, (ticket) => {
+    const clock = ticket?.sla.clocks[job.clock];
+    const live = clock?.version === job.version && clock.state === 'running' && !firedAt(clock, job.stage);
+    if (!ticket || !clock || !live) return { done: 'stale' };
+    const due = stageAt(clock, job.stage);
+    if (now < due) return { done: { notBefore: due } };
+    return { change: stageChange(ticket, clock, job, now) };
   });
-  if (!locked) throw new HubErrors.TicketBusy(job.number);
-  return locked.value;
+  return 'ticket' in written ? 'fired' : written.done;
 }
 
-function stageChange(ticket: Ticket, job: SlaTimerJob, now: Date): TicketChange {
-  const clock = ticket.sla.clocks[job.clock];
-  if (!clock) throw new Error('unreachable: checked by the caller');
+function stageChange(ticket: Ticket, clock: SlaClock, job: SlaTimerJob, now: Date): TicketChange {
   const event: TicketEvent = {
     id: newId(),
     type: `sla_${job.stage}`,

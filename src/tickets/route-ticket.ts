@@ -2,7 +2,9 @@ import { decide, type RoutingTables } from '../routing/tables.js';
 import { newId } from '../store/ids.js';
 import type { NewTicket } from '../store/tickets.js';
 import { coDepartmentDue, policyFor, startDepartmentClocks } from './sla.js';
-import type { OutboxEntry, TicketEvent } from './types.js';
+import type { RoutingDecision, RoutingFacts } from '../routing/rules.js';
+import type { SlaPolicy } from '../routing/sla-policy.js';
+import type { OutboxEntry, Priority, TicketEvent } from './types.js';
 
 const ROUTING_ACTOR = { kind: 'system', id: 'routing' } as const;
 
@@ -12,13 +14,28 @@ const ROUTING_ACTOR = { kind: 'system', id: 'routing' } as const;
  * records the rule id + version and why it matched. No rule → the ticket waits in the triage queue
  * (status `received`) for an operator. Part of intake's one write: nothing here does I/O.
  */
+/**
+ * The routing decision for some facts, with what follows from it: the priority (the rule's, else the
+ * ticket's) and the SLA policy (the rule's, else the first that fits). Intake and the dry-run alike.
+ */
+export function routeFacts(
+  tables: RoutingTables,
+  facts: RoutingFacts,
+): { decision: RoutingDecision; priority: Priority; policy?: SlaPolicy } {
+  const decision = decide(tables, facts);
+  const actions = decision.actions;
+  if (!actions) return { decision, priority: facts.priority };
+  const priority = actions.priority ?? facts.priority;
+  return { decision, priority, policy: policyFor(tables, { ...facts, priority }, actions.slaPolicy) };
+}
+
 export function routeNewTicket(
   tables: RoutingTables,
   ticket: NewTicket,
   callerPhone: string | undefined,
 ): NewTicket {
   const at = ticket.createdAt;
-  const decision = decide(tables, {
+  const { decision, priority, policy } = routeFacts(tables, {
     channel: ticket.channel,
     kind: ticket.kind,
     category: ticket.category,
@@ -32,8 +49,6 @@ export function routeNewTicket(
   const { rule, actions } = decision;
   if (!rule || !actions) return { ...ticket, routing: { by: 'triage', ...record } };
 
-  const priority = actions.priority ?? ticket.priority;
-  const policy = policyFor(tables, { ...ticket, priority }, actions.slaPolicy);
   const lead = actions.leadDepartment;
   const coCodes = (actions.coDepartments ?? []).filter(
     (code) => code !== lead && tables.departments.get(code)?.active,

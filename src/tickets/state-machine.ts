@@ -1,4 +1,4 @@
-import type { Role, TicketStatus, Visibility } from './types.js';
+import { OPEN_STATUSES, STATUSES, type Role, type TicketStatus, type Visibility } from './types.js';
 
 /**
  * The ticket state machine as data: every command, the states it may run in, where it leads, who may
@@ -13,30 +13,8 @@ export interface CommandRule {
   notifyCitizen: boolean;
 }
 
-const ALL: readonly TicketStatus[] = [
-  'received',
-  'dispatched',
-  'signed',
-  'in_progress',
-  'waiting_citizen',
-  'replied',
-  'closed',
-  'reopened',
-  'return_review',
-  'merged',
-  'cancelled',
-  'rejected',
-];
-const OPEN: readonly TicketStatus[] = [
-  'received',
-  'dispatched',
-  'signed',
-  'in_progress',
-  'waiting_citizen',
-  'replied',
-  'reopened',
-  'return_review',
-];
+const ALL = STATUSES;
+const OPEN = OPEN_STATUSES;
 const AT_DEPARTMENT: readonly TicketStatus[] = ['dispatched', 'signed', 'in_progress', 'waiting_citizen'];
 const WORKING: readonly TicketStatus[] = ['signed', 'in_progress', 'waiting_citizen'];
 const HOTLINE: readonly Role[] = ['supervisor', 'operator'];

@@ -29,6 +29,10 @@ export const STATUSES = [
 ] as const;
 export type TicketStatus = (typeof STATUSES)[number];
 
+/** Where a ticket's life has ended: no clock runs, nothing more is dispatched. */
+export const ENDED_STATUSES: readonly TicketStatus[] = ['closed', 'merged', 'cancelled', 'rejected'];
+export const OPEN_STATUSES: readonly TicketStatus[] = STATUSES.filter((s) => !ENDED_STATUSES.includes(s));
+
 export const ROLES = ['admin', 'supervisor', 'operator', 'department'] as const;
 export type Role = (typeof ROLES)[number];
 
