@@ -10,7 +10,15 @@ import { liveRoutes } from './api/live-routes.js';
 import { ticketsRoutes } from './api/tickets-routes.js';
 import { routingRoutes } from './api/routing-routes.js';
 import { slaRoutes } from './api/sla-routes.js';
+import { devOutboxRoutes } from './channels/dev-outbox/routes.js';
+import { citizenPushRoutes } from './channels/push/citizen-routes.js';
 import { smsChannel } from './channels/sms/plugin.js';
+import { twilioStatusRoutes } from './channels/twilio/status-routes.js';
+import { notificationRoutes } from './api/notification-routes.js';
+import { templateRoutes } from './api/template-routes.js';
+import { notifyPlugin, usesDevOutbox } from './notify/plugin.js';
+import { notifyWorkers } from './notify/workers-plugin.js';
+import { templatesPlugin } from './templates/plugin.js';
 import type { Config } from './config.js';
 import { authPlugin } from './http/auth-plugin.js';
 import { errorsPlugin } from './http/errors-plugin.js';
@@ -49,18 +57,31 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(queuesPlugin, { config });
   await app.register(routingPlugin, { config });
   await app.register(ticketCorePlugin, { config });
-  if (config.runWorkers) await app.register(slaTimersWorker, { config });
+  await app.register(templatesPlugin, { config });
+  await app.register(notifyPlugin, { config });
+  if (config.runWorkers) {
+    await app.register(slaTimersWorker, { config });
+    await app.register(notifyWorkers, { config });
+  }
   await app.register(authPlugin, { config });
   await app.register(metricsPlugin);
 
   await app.register(healthRoutes);
   await app.register(smsChannel, { config });
+  await app.register(twilioStatusRoutes, { config });
+  await app.register(citizenPushRoutes, { config });
+  // Development mode (DESIGN §5): what would have gone to an unconfigured provider, to look at.
+  if (usesDevOutbox(config)) {
+    await app.register(devOutboxRoutes, { outbox: app.store.devOutbox, timeZone: config.timezone });
+  }
   await app.register(
     async (api) => {
       await api.register(ticketsRoutes);
       await api.register(adminRoutes);
       await api.register(routingRoutes);
       await api.register(slaRoutes);
+      await api.register(templateRoutes);
+      await api.register(notificationRoutes);
       await api.register(liveRoutes, { config });
     },
     { prefix: '/api/v1' },

@@ -41,6 +41,29 @@ const EnvSchema = Type.Object({
   DISSATISFIED_ACTION: Type.Union([Type.Literal('reopen'), Type.Literal('supervise')], { default: 'reopen' }),
   RUN_WORKERS: Type.Boolean({ default: true }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 8 })),
+  TWILIO_ACCOUNT_SID: Type.Optional(Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' })),
+  TWILIO_FROM: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{4,14}$' })),
+  TWILIO_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TWILIO_VOICE: Type.String({ default: 'Polly.Zhiyu' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.Optional(Type.String({ minLength: 3 })),
+  SMTP_POOL_SIZE: Type.Integer({ default: 5, minimum: 1, maximum: 50 }),
+  SMS_SIGNATURE: Type.String({ default: '【12345】', maxLength: 20 }),
+  SMS_MAX_PARTS: Type.Integer({ default: 3, minimum: 1, maximum: 10 }),
+  QUIET_HOURS: Type.String({
+    default: '21:00-08:00',
+    pattern: '^(|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$',
+  }),
+  NOTIFY_THROTTLE_MS: Type.Integer({ default: 180_000, minimum: 0 }),
+  NOTIFY_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 50 }),
+  NOTIFY_BACKOFF_MS: Type.Integer({ default: 2000, minimum: 10 }),
+  NOTIFY_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 500 }),
+  NOTIFY_RECONCILE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+  NOTIFY_RECONCILE_GRACE_MS: Type.Integer({ default: 120_000, minimum: 0 }),
+  SMS_RATE_PER_SECOND: Type.Integer({ default: 50, minimum: 0 }),
+  VOICE_RATE_PER_SECOND: Type.Integer({ default: 2, minimum: 0 }),
+  EMAIL_RATE_PER_SECOND: Type.Integer({ default: 20, minimum: 0 }),
+  SUPERVISOR_EMAILS: Type.String({ default: '' }),
   HUB_SECRET: Type.Optional(Type.String({ minLength: 32 })),
 });
 
@@ -74,6 +97,27 @@ export interface Config {
   runWorkers: boolean;
   /** Verifies inbound Twilio webhooks; generated under `dataDir` for the simulator when not given. */
   twilioAuthToken: string;
+  /** Outbound Twilio (SMS and calls): only when the account, a real auth token and a sender are all set. */
+  twilio: { accountSid: string; authToken: string; from: string; apiUrl?: string } | undefined;
+  twilioVoice: string;
+  /** Outbound mail: only when SMTP_URL and MAIL_FROM are set; otherwise the development outbox. */
+  smtp: { url: string; from: string; poolSize: number } | undefined;
+  /** The domain of our Message-IDs (MAIL_FROM's, or `hub.invalid`). */
+  mailDomain: string;
+  smsSignature: string;
+  smsMaxParts: number;
+  /** China-time window in which non-urgent SMS and calls to citizens wait (undefined: never). */
+  quietHours: { from: string; to: string } | undefined;
+  /** Updates to one citizen on one channel within this window fold into one message (0: never). */
+  notifyThrottleMs: number;
+  notifyAttempts: number;
+  notifyBackoffMs: number;
+  notifyConcurrency: number;
+  notifyReconcileMs: number;
+  notifyReconcileGraceMs: number;
+  /** Messages per second per channel queue (0: unlimited). */
+  rateLimits: { sms: number; voice: number; email: number };
+  supervisorEmails: string[];
   /**
    * Key of the hub's keyed hashes (contact ids from phone/email). Every process of one hub must share
    * it and it must never change: generated under `dataDir` when not given.
@@ -109,7 +153,45 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     runWorkers: env.RUN_WORKERS,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? generatedSecret(dataDir, 'twilio-simulator-token', 16),
     secret: env.HUB_SECRET ?? generatedSecret(dataDir, 'hub-secret', 32),
+    twilio:
+      env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+        ? {
+            accountSid: env.TWILIO_ACCOUNT_SID,
+            authToken: env.TWILIO_AUTH_TOKEN,
+            from: env.TWILIO_FROM,
+            apiUrl: env.TWILIO_API_URL,
+          }
+        : undefined,
+    twilioVoice: env.TWILIO_VOICE,
+    smtp:
+      env.SMTP_URL && env.MAIL_FROM
+        ? { url: env.SMTP_URL, from: env.MAIL_FROM, poolSize: env.SMTP_POOL_SIZE }
+        : undefined,
+    mailDomain: /@([^>\s]+)>?\s*$/.exec(env.MAIL_FROM ?? '')?.[1] ?? 'hub.invalid',
+    smsSignature: env.SMS_SIGNATURE,
+    smsMaxParts: env.SMS_MAX_PARTS,
+    quietHours: env.QUIET_HOURS ? parseWindow(env.QUIET_HOURS) : undefined,
+    notifyThrottleMs: env.NOTIFY_THROTTLE_MS,
+    notifyAttempts: env.NOTIFY_ATTEMPTS,
+    notifyBackoffMs: env.NOTIFY_BACKOFF_MS,
+    notifyConcurrency: env.NOTIFY_CONCURRENCY,
+    notifyReconcileMs: env.NOTIFY_RECONCILE_MS,
+    notifyReconcileGraceMs: env.NOTIFY_RECONCILE_GRACE_MS,
+    rateLimits: {
+      sms: env.SMS_RATE_PER_SECOND,
+      voice: env.VOICE_RATE_PER_SECOND,
+      email: env.EMAIL_RATE_PER_SECOND,
+    },
+    supervisorEmails: env.SUPERVISOR_EMAILS.split(',')
+      .map((address) => address.trim())
+      .filter((address) => address.length > 0),
   };
+}
+
+/** `21:00-08:00` → its two ends (a window may wrap past midnight). */
+function parseWindow(text: string): { from: string; to: string } {
+  const [from = '', to = ''] = text.split('-');
+  return { from, to };
 }
 
 /** `09:00-12:00,13:30-17:30` → ordered intervals; an interval that ends before it starts is refused. */

@@ -7,6 +7,8 @@ import createError from '@fastify/error';
 export const HubErrors = {
   BadRequest: createError('HUB_ERR_BAD_REQUEST', 'Malformed request: %s', 400),
   Validation: createError('HUB_ERR_VALIDATION', 'Invalid input: %s', 400),
+  /** A message template that would not compile or render; details.problems name part and line. */
+  TemplateInvalid: createError('HUB_ERR_TEMPLATE_INVALID', 'Invalid template: %s', 400),
   Unauthorized: createError('HUB_ERR_UNAUTHORIZED', 'A valid bearer token is required', 401),
   Forbidden: createError('HUB_ERR_FORBIDDEN', 'Not allowed: %s', 403),
   TicketNotFound: createError('HUB_ERR_TICKET_NOT_FOUND', 'No ticket with number %s', 404),
@@ -28,6 +30,7 @@ export const HubErrors = {
   TicketBusy: createError('HUB_ERR_TICKET_BUSY', 'Ticket %s is being changed; try again', 409),
   StoreUnavailable: createError('HUB_ERR_STORE_UNAVAILABLE', 'The database is unavailable; try again', 503),
   QueueUnavailable: createError('HUB_ERR_QUEUE_UNAVAILABLE', 'Redis is unavailable; try again', 503),
+  DeliveryBusy: createError('HUB_ERR_DELIVERY_BUSY', 'Delivery %s is being changed; try again', 409),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 

@@ -7,11 +7,14 @@ import { routingPlugin } from './routing/plugin.js';
 import { storePlugin } from './store/plugin.js';
 import { ticketCorePlugin } from './tickets/plugin.js';
 import { slaTimersWorker } from './tickets/timers-plugin.js';
+import { notifyPlugin } from './notify/plugin.js';
+import { notifyWorkers } from './notify/workers-plugin.js';
+import { templatesPlugin } from './templates/plugin.js';
 
 /**
  * BullMQ worker entry: the same resource plugins as the HTTP app (store, Redis, queues, routing, the
  * ticket core) in a Fastify instance that never listens, so every resource opens and closes the same
- * way. It runs the SLA timers; the notification processors come with the notification issue.
+ * way. It runs the SLA timers, the notification workers and the outbox reconciler.
  */
 const config = loadConfig();
 if (!config.mongodbUri) {
@@ -25,7 +28,10 @@ await app.register(redisPlugin, { config });
 await app.register(queuesPlugin, { config });
 await app.register(routingPlugin, { config });
 await app.register(ticketCorePlugin, { config });
+await app.register(templatesPlugin, { config });
+await app.register(notifyPlugin, { config });
 await app.register(slaTimersWorker, { config });
+await app.register(notifyWorkers, { config });
 await app.ready();
 app.log.info('worker ready');
 

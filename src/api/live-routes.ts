@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
+import { pushChannel, staffMayReceive, type PushNotice } from '../channels/push/websocket-adapter.js';
 import type { Config } from '../config.js';
 import { createRedis } from '../redis/plugin.js';
 import { canSee } from '../tickets/access.js';
@@ -8,9 +9,10 @@ import { liveChannel } from '../tickets/plugin.js';
 import type { Actor } from '../tickets/types.js';
 
 /**
- * `GET /api/v1/live` (WebSocket): ticket events as they are stored, for staff pages. One Redis
- * subscription per app fans out to the sockets; a department's socket gets only its own tickets'
- * events (the same rule as every other read).
+ * `GET /api/v1/live` (WebSocket): ticket events as they are stored, and notifications pushed to
+ * staff pages (a department's alerts, the supervisors'). One Redis subscription per app fans out to
+ * the sockets; a department's socket gets only its own tickets' events and its own alerts (the same
+ * rule as every other read).
  */
 export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const sockets = new Map<WebSocket, Actor>();
@@ -19,8 +21,13 @@ export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
     app.log.warn({ err: error }, 'live subscription error');
   });
   await subscriber.connect();
-  await subscriber.subscribe(liveChannel(config));
-  subscriber.on('message', (_channel, raw) => {
+  await subscriber.subscribe(liveChannel(config), pushChannel(config.redisPrefix));
+  subscriber.on('message', (channel, raw) => {
+    if (channel === pushChannel(config.redisPrefix)) {
+      const notice = JSON.parse(raw) as PushNotice;
+      for (const [socket, actor] of sockets) if (staffMayReceive(actor, notice.to)) socket.send(raw);
+      return;
+    }
     const message = JSON.parse(raw) as LiveTicketEvent;
     const ticket = {
       leadDepartment: message.leadDepartment,

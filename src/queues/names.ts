@@ -1,3 +1,4 @@
+import type { OutboundChannel } from '../notify/types.js';
 import type { ClockName, Stage } from '../routing/sla-clock.js';
 
 /**
@@ -11,6 +12,8 @@ export const QueueName = {
   NotifyPush: 'notify-push',
   /** SLA warnings and overdue: delayed jobs that re-check the ticket when they fire. */
   SlaTimers: 'sla-timers',
+  /** Broadcast notices: one job per notice, which queues its recipients in resumable chunks. */
+  Broadcasts: 'broadcasts',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -23,10 +26,38 @@ export const NOTIFY_QUEUE_NAMES = [
 ] as const;
 export type NotifyQueueName = (typeof NOTIFY_QUEUE_NAMES)[number];
 
-/** A notification job: which outbox entry of which ticket to deliver. Job id = entry id. */
-export interface NotifyJob {
-  ticketId: string;
-  outboxEntryId: string;
+const QUEUE_OF_CHANNEL = {
+  sms: QueueName.NotifySms,
+  voice: QueueName.NotifyVoice,
+  email: QueueName.NotifyEmail,
+  push: QueueName.NotifyPush,
+} as const satisfies Record<OutboundChannel, NotifyQueueName>;
+
+/** The queue of an outbound channel. */
+export function notifyQueueOf(channel: OutboundChannel): NotifyQueueName {
+  return QUEUE_OF_CHANNEL[channel];
+}
+
+/** The channel a notification queue sends on. */
+export function channelOfQueue(queue: NotifyQueueName): OutboundChannel {
+  const found = (Object.keys(QUEUE_OF_CHANNEL) as OutboundChannel[]).find(
+    (c) => QUEUE_OF_CHANNEL[c] === queue,
+  );
+  if (!found) throw new Error(`not a notification queue: ${queue}`);
+  return found;
+}
+
+/**
+ * A notification job: which outbox entry of which ticket to deliver on the queue's channel. Job id =
+ * entry id. Ids only: addresses and bodies are read from the store when the job runs (STYLE 4).
+ * A broadcast recipient's job carries the broadcast id and the contact id instead.
+ */
+export type NotifyJob =
+  { ticketId: string; outboxEntryId: string } | { broadcastId: string; contactId: string };
+
+/** A broadcast: one tracked job per notice, job id = broadcast id. */
+export interface BroadcastJob {
+  broadcastId: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import {
   NOTIFY_QUEUE_NAMES,
   QueueName,
+  type BroadcastJob,
   type NotifyJob,
   type NotifyQueueName,
   type SlaTimerJob,
@@ -14,6 +15,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     queues: Map<NotifyQueueName, Queue<NotifyJob>>;
     slaTimers: Queue<SlaTimerJob>;
+    broadcasts: Queue<BroadcastJob>;
   }
 }
 
@@ -36,9 +38,14 @@ export const queuesPlugin = fp<{ config: Config }>(
     }
     const slaTimers = new Queue<SlaTimerJob>(QueueName.SlaTimers, { connection, prefix: bullPrefix(config) });
     app.decorate('queues', queues);
+    const broadcasts = new Queue<BroadcastJob>(QueueName.Broadcasts, {
+      connection,
+      prefix: bullPrefix(config),
+    });
     app.decorate('slaTimers', slaTimers);
+    app.decorate('broadcasts', broadcasts);
     app.addHook('onClose', async () => {
-      await Promise.all([...queues.values(), slaTimers].map(async (queue) => queue.close()));
+      await Promise.all([...queues.values(), slaTimers, broadcasts].map(async (queue) => queue.close()));
       await connection.quit().catch(() => {
         connection.disconnect();
       });

@@ -14,8 +14,10 @@ export interface Contact {
   name?: string;
   phones: { number: string; addedAt: Date; verifiedAt?: Date }[];
   emails: { address: string; addedAt: Date; verifiedAt?: Date }[];
-  /** Channel → time of opt-out (TD / 退订 / STOP). */
+  /** Channel (`sms`, `voice`, `email`, `push`, or `all`) → time of opt-out (TD / 退订 / STOP). */
   optOuts: Record<string, Date>;
+  /** Channels the citizen asked to hear on besides the one they came from. */
+  preferences: { channels: string[] };
   language: string;
   createdAt: Date;
 }
@@ -29,6 +31,7 @@ const ContactSchema = new Schema<ContactDoc>(
     phones: [new Schema({ number: String, addedAt: Date, verifiedAt: Date }, { _id: false })],
     emails: [new Schema({ address: String, addedAt: Date, verifiedAt: Date }, { _id: false })],
     optOuts: { type: Map, of: Date, default: {} },
+    preferences: { channels: { type: [String], default: [] } },
     language: { type: String, default: 'zh-CN' },
     createdAt: { type: Date, required: true },
   },
@@ -64,6 +67,37 @@ export class ContactRepository {
     return `c_${createHmac('sha256', this.secret).update(key).digest('base64url').slice(0, 27)}`;
   }
 
+  /**
+   * Records opt-outs (TD / 退订 / STOP, or a provider saying the recipient unsubscribed). The caller
+   * holds the contact's lock (FerretDB updates are read-and-write-back). False: no such contact.
+   */
+  async optOut(id: string, channels: string[], at = new Date()): Promise<boolean> {
+    const set = Object.fromEntries(channels.map((channel) => [`optOuts.${channel}`, at]));
+    const result = await this.model.updateOne({ _id: id }, { $set: set });
+    return result.matchedCount === 1;
+  }
+
+  /** Takes opt-outs back (KT / 恢复 / START). */
+  async optIn(id: string, channels: string[]): Promise<boolean> {
+    const unset = Object.fromEntries(channels.map((channel) => [`optOuts.${channel}`, '']));
+    const result = await this.model.updateOne({ _id: id }, { $unset: unset });
+    return result.matchedCount === 1;
+  }
+
+  async setPreferredChannels(id: string, channels: string[]): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: id }, { $set: { 'preferences.channels': channels } });
+    return result.matchedCount === 1;
+  }
+
+  /** Adds an address to a contact first seen by another (a citizen giving their email on a call). */
+  async addEmail(id: string, address: string, at = new Date()): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: id, 'emails.address': { $ne: address } },
+      { $push: { emails: { address, addedAt: at } } },
+    );
+    return result.matchedCount === 1;
+  }
+
   async findById(id: string): Promise<Contact | undefined> {
     const doc = await this.model.findById(id).lean();
     return doc ? toContact(doc) : undefined;
@@ -86,6 +120,7 @@ export class ContactRepository {
       phones: input.phone ? [{ number: input.phone, addedAt: now }] : [],
       emails: input.email ? [{ address: input.email, addedAt: now }] : [],
       optOuts: {},
+      preferences: { channels: [] },
       language: input.language ?? 'zh-CN',
       createdAt: now,
     });
@@ -96,7 +131,13 @@ export class ContactRepository {
 }
 
 function toContact(doc: ContactDoc): Contact {
-  const { _id, optOuts, ...rest } = doc;
+  const { _id, optOuts, preferences, ...rest } = doc;
   const outs = optOuts as Record<string, Date> | Map<string, Date> | undefined;
-  return { ...rest, id: _id, optOuts: outs instanceof Map ? Object.fromEntries(outs) : (outs ?? {}) };
+  return {
+    ...rest,
+    id: _id,
+    optOuts: outs instanceof Map ? Object.fromEntries(outs) : (outs ?? {}),
+    // Contacts stored before preferences existed have none.
+    preferences: { channels: (preferences as Contact['preferences'] | undefined)?.channels ?? [] },
+  };
 }

@@ -4,9 +4,14 @@ import type { Config } from '../config.js';
 import { ApiTokenRepository } from './api-tokens.js';
 import { AuditLogRepository } from './audit-log.js';
 import { ContactRepository } from './contacts.js';
+import { BroadcastRepository } from './broadcasts.js';
 import { CalendarRepository } from './calendar.js';
+import { DeliveryRepository } from './deliveries.js';
 import { DepartmentRepository } from './departments.js';
+import { DevOutboxRepository } from './dev-outbox.js';
+import { MessageTemplateRepository } from './message-templates.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
+import { OutboxMarkRepository } from './outbox-marks.js';
 import { RoutingRuleRepository } from './routing-rules.js';
 import { SlaPolicyRepository } from './sla-policies.js';
 import { TicketRepository } from './tickets.js';
@@ -21,6 +26,13 @@ export interface Store {
   rules: RoutingRuleRepository;
   slaPolicies: SlaPolicyRepository;
   calendar: CalendarRepository;
+  /** Messages of channels without a real provider (development mode, DESIGN §5). */
+  devOutbox: DevOutboxRepository;
+  deliveries: DeliveryRepository;
+  outboxMarks: OutboxMarkRepository;
+  broadcasts: BroadcastRepository;
+  /** Admins' notification template overrides, every version kept. */
+  messageTemplates: MessageTemplateRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
   uri: string;
   embedded: boolean;
@@ -83,8 +95,19 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       rules: new RoutingRuleRepository(connection),
       slaPolicies: new SlaPolicyRepository(connection),
       calendar: new CalendarRepository(connection),
+      devOutbox: new DevOutboxRepository(connection),
+      deliveries: new DeliveryRepository(connection),
+      outboxMarks: new OutboxMarkRepository(connection),
+      broadcasts: new BroadcastRepository(connection),
+      messageTemplates: new MessageTemplateRepository(connection),
     };
-    const models = [...Object.values(repositories).map((r) => r.model), repositories.rules.versions];
+    const models = [
+      ...Object.values(repositories).map((r) => r.model),
+      repositories.rules.versions,
+      repositories.deliveries.attemptModel,
+      repositories.broadcasts.recipients,
+      repositories.messageTemplates.versions,
+    ];
     for (const model of models) {
       await model.createCollection();
       await model.createIndexes();

@@ -47,10 +47,13 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
         newTicket(message, dedupeKey, issued, contactId, actor, now),
         phone,
       );
+      const entries = Object.values(ticket.outbox);
+      if (entries.length > 0) await deps.outbox.mark(ticket.number);
       const inserted = await deps.store.tickets.insert(ticket);
       if (inserted.ok) {
         for (const event of inserted.ticket.events) deps.live.publish(inserted.ticket, event);
         await deps.timers.schedule(inserted.ticket);
+        await deps.outbox.afterWrite(inserted.ticket, entries);
         return result(deps, inserted.ticket, true, language);
       }
       const twin = await deps.store.tickets.findByNumber(issued.number);

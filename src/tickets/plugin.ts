@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { OutboxRelay } from '../notify/relay.js';
 import { ACKNOWLEDGEMENTS } from '../templates/acknowledgements.js';
 import { compileTemplates } from '../templates/renderer.js';
 import type { CoreDeps } from './deps.js';
@@ -39,6 +40,19 @@ export const ticketCorePlugin = fp<{ config: Config }>(
         // The ticket is written; the timers come back with the reconcile at the next boot.
         app.log.error({ err: error, ticket: number }, 'SLA timers not scheduled');
       }),
+      outbox: new OutboxRelay(
+        app.store,
+        app.queues,
+        {
+          attempts: config.notifyAttempts,
+          backoffMs: config.notifyBackoffMs,
+          supervisorEmails: config.supervisorEmails,
+        },
+        (error, number) => {
+          // The ticket and its outbox are stored: the reconciler queues them again.
+          app.log.warn({ err: error, ticket: number }, 'outbox entries not queued yet');
+        },
+      ),
       settings: {
         returnSupervisionLimit: config.returnSupervisionLimit,
         dissatisfiedAction: config.dissatisfiedAction,

@@ -13,8 +13,8 @@ const VERSION_RETRIES = 3;
  * Every change to a stored ticket goes through here (DESIGN §5a: one writer per ticket). Under the
  * ticket's Redis lock: read it, let `plan` decide, write the change in one single-document write
  * guarded by the version number — reading and deciding again should the lock have expired and
- * someone else written — then publish the event live and, when the clocks changed, schedule their
- * timers.
+ * someone else written — then publish the event live, schedule the clocks' timers when they changed,
+ * and queue the new outbox entries (marked for the reconciler before the write).
  */
 export async function writeTicket<R>(
   deps: CoreDeps,
@@ -26,10 +26,12 @@ export async function writeTicket<R>(
       const ticket = await deps.store.tickets.findByNumber(number);
       const next = await plan(ticket);
       if ('done' in next || !ticket) return next as { done: R };
+      if (next.change.outbox.length > 0) await deps.outbox.mark(ticket.number);
       const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, next.change);
       if (updated) {
         deps.live.publish(updated, next.change.event);
         if (next.change.set.sla) await deps.timers.schedule(updated);
+        await deps.outbox.afterWrite(updated, next.change.outbox);
         return { ticket: updated };
       }
     }

@@ -1,0 +1,354 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import { HubErrors } from '../errors.js';
+import { isOutbound } from '../notify/plan.js';
+import { withDeliveryLock } from '../notify/record.js';
+import { OUTBOUND_CHANNELS } from '../notify/types.js';
+import { normalisePhone } from '../privacy/phone.js';
+import { withLock } from '../redis/lock.js';
+import { notifyQueueOf } from '../queues/names.js';
+import { newId } from '../store/ids.js';
+import type { Delivery } from '../store/deliveries.js';
+import { canSee } from '../tickets/access.js';
+import type { Actor } from '../tickets/types.js';
+import { isValidTicketNumber } from '../tickets/ticket-number.js';
+import { requireAdmin, requireHotline } from './guards.js';
+import { errorReplies, literalUnion } from './schemas.js';
+
+const DeliveryView = Type.Object({
+  id: Type.String(),
+  channel: Type.String(),
+  audience: Type.String(),
+  template: Type.String(),
+  ticket: Type.Optional(Type.String()),
+  broadcast: Type.Optional(Type.String()),
+  status: Type.String(),
+  round: Type.Integer(),
+  attempts: Type.Integer(),
+  to: Type.Optional(Type.String({ description: 'masked' })),
+  provider: Type.Optional(Type.String()),
+  providerId: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  dead: Type.Boolean(),
+  fallback: Type.Optional(Type.String()),
+  notBefore: Type.Optional(Type.String({ format: 'date-time' })),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+const AttemptView = Type.Object({
+  delivery: Type.String(),
+  round: Type.Integer(),
+  kind: Type.String(),
+  status: Type.String(),
+  provider: Type.Optional(Type.String()),
+  providerId: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.String()),
+  at: Type.String({ format: 'date-time' }),
+});
+const Channels = Type.Array(literalUnion(OUTBOUND_CHANNELS), { uniqueItems: true, maxItems: 4 });
+const ContactParams = Type.Object({ id: Type.String({ pattern: '^c_[A-Za-z0-9_-]{10,40}$' }) });
+const Page = Type.Object({
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});
+const BroadcastBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    text: Type.String({ minLength: 1, maxLength: 500 }),
+    channel: literalUnion(['sms', 'voice', 'email'] as const, { default: 'sms' }),
+    urgent: Type.Boolean({ default: false }),
+    phones: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 100_000 })),
+    contactIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100_000 })),
+  },
+  { additionalProperties: false },
+);
+const BroadcastView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  channel: Type.String(),
+  urgent: Type.Boolean(),
+  status: Type.String(),
+  total: Type.Integer(),
+  queued: Type.Integer({ description: 'recipients handed to the channel queue' }),
+  counts: Type.Record(Type.String(), Type.Integer(), { description: 'deliveries by status' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+function deliveryView(d: Delivery): Static<typeof DeliveryView> {
+  return {
+    id: d.id,
+    channel: d.channel,
+    audience: d.audience,
+    template: d.template,
+    ticket: d.ticket,
+    broadcast: d.broadcast,
+    status: d.status,
+    round: d.round,
+    attempts: d.attempts,
+    to: d.to,
+    provider: d.provider,
+    providerId: d.providerId,
+    reason: d.reason,
+    dead: d.dead,
+    fallback: d.fallback,
+    notBefore: d.notBefore?.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Notifications for staff: a ticket's deliveries with every attempt and callback, the dead-letter
+ * list and an admin's retry, a citizen's channel preferences and opt-outs, and broadcasts.
+ */
+export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get(
+    '/tickets/:number/deliveries',
+    {
+      schema: {
+        summary: "A ticket's notifications: each delivery, and every attempt and provider report",
+        tags: ['notifications'],
+        params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
+        response: {
+          200: Type.Object({ deliveries: Type.Array(DeliveryView), attempts: Type.Array(AttemptView) }),
+          ...errorReplies,
+        },
+      },
+    },
+    async (request) => {
+      const { number } = request.params;
+      const ticket = isValidTicketNumber(number) ? await app.store.tickets.findByNumber(number) : undefined;
+      if (!ticket || !canSee(request.actor, ticket)) throw new HubErrors.TicketNotFound(number);
+      const [deliveries, attempts] = await Promise.all([
+        app.store.deliveries.forTicket(number),
+        app.store.deliveries.attemptsForTicket(number),
+      ]);
+      return {
+        deliveries: deliveries.map(deliveryView),
+        attempts: attempts.map((a) => ({ ...a, at: a.at.toISOString() })),
+      };
+    },
+  );
+
+  app.get(
+    '/notifications/dead-letters',
+    {
+      schema: {
+        summary: 'Deliveries that failed for good (permanent error or retries used up), newest first',
+        tags: ['notifications'],
+        querystring: Page,
+        response: {
+          200: Type.Object({ total: Type.Integer(), items: Type.Array(DeliveryView) }),
+          ...errorReplies,
+        },
+      },
+    },
+    async (request) => {
+      requireHotline(request.actor);
+      const page = await app.store.deliveries.deadLetters(request.query);
+      return { total: page.total, items: page.items.map(deliveryView) };
+    },
+  );
+
+  app.post(
+    '/notifications/:id/retry',
+    {
+      schema: {
+        summary: 'Send a dead letter again (admin): its next round starts queued',
+        tags: ['notifications'],
+        params: Type.Object({ id: Type.String({ maxLength: 120 }) }),
+        response: { 200: DeliveryView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireAdmin(request.actor, 'dead letters');
+      const restarted = await withDeliveryLock(app.notify, request.params.id, () =>
+        app.store.deliveries.restart(request.params.id),
+      );
+      if (!restarted) throw new HubErrors.NotFound();
+      const channel = restarted.channel;
+      if (!isOutbound(channel)) throw new HubErrors.NotFound();
+      if (restarted.ticket && restarted.entryId) {
+        await removeJob(restarted.entryId, channel);
+        await app.notify.relay.enqueue(
+          restarted.ticket,
+          { id: restarted.entryId, template: restarted.template },
+          [channel],
+        );
+      } else if (restarted.broadcast && restarted.contactId) {
+        const jobId = `${restarted.broadcast}.${restarted.contactId}`;
+        await removeJob(jobId, channel);
+        await app.queues
+          .get(notifyQueueOf(channel))
+          ?.add(
+            'broadcast',
+            { broadcastId: restarted.broadcast, contactId: restarted.contactId },
+            app.notify.relay.jobOptions(jobId),
+          );
+      }
+      await app.store.audit.append({
+        actor: request.actor,
+        action: 'retry_delivery',
+        ticketNumber: restarted.ticket,
+        fields: [restarted.id],
+        at: new Date(),
+      });
+      return deliveryView(restarted);
+    },
+  );
+
+  /** A failed job keeps its id in the queue; it must go before the same id can be added again. */
+  async function removeJob(jobId: string, channel: (typeof OUTBOUND_CHANNELS)[number]): Promise<void> {
+    const queue = app.queues.get(notifyQueueOf(channel));
+    const job = await queue?.getJob(jobId);
+    if (job && (await job.isFailed())) await job.remove();
+  }
+
+  app.put(
+    '/contacts/:id/preferences',
+    {
+      schema: {
+        summary: 'The channels a citizen hears on besides the one they came from',
+        tags: ['notifications'],
+        params: ContactParams,
+        body: Type.Object({ channels: Channels }, { additionalProperties: false }),
+        response: { 200: Type.Object({ id: Type.String(), channels: Channels }), ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireHotline(request.actor);
+      const { id } = request.params;
+      await contactWrite(id, () => app.store.contacts.setPreferredChannels(id, request.body.channels));
+      await audit(request.actor, 'set_contact_preferences', id);
+      return { id, channels: request.body.channels };
+    },
+  );
+
+  for (const [path, action] of [
+    ['opt-out', 'opt_out'],
+    ['opt-in', 'opt_in'],
+  ] as const) {
+    app.post(
+      `/contacts/:id/${path}`,
+      {
+        schema: {
+          summary:
+            action === 'opt_out'
+              ? 'Record an opt-out (退订) on the given channels, or all'
+              : 'Take opt-outs back (恢复)',
+          tags: ['notifications'],
+          params: ContactParams,
+          body: Type.Object(
+            {
+              channels: Type.Array(literalUnion([...OUTBOUND_CHANNELS, 'all'] as const), {
+                minItems: 1,
+                maxItems: 5,
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({ id: Type.String(), optOuts: Type.Array(Type.String()) }),
+            ...errorReplies,
+          },
+        },
+      },
+      async (request) => {
+        requireHotline(request.actor);
+        const { id } = request.params;
+        const channels = request.body.channels;
+        await contactWrite(id, () =>
+          action === 'opt_out'
+            ? app.store.contacts.optOut(id, channels)
+            : app.store.contacts.optIn(id, channels),
+        );
+        await audit(request.actor, action, id);
+        const contact = await app.store.contacts.findById(id);
+        return { id, optOuts: Object.keys(contact?.optOuts ?? {}) };
+      },
+    );
+  }
+
+  async function contactWrite(id: string, write: () => Promise<boolean>): Promise<void> {
+    const done = await withLock(app.redis, `lock:contact:${id}`, app.notify.lock, write);
+    if (!done) throw new HubErrors.DeliveryBusy(id);
+    if (!done.value) throw new HubErrors.NotFound();
+  }
+
+  async function audit(actor: Actor, action: string, contactId: string): Promise<void> {
+    await app.store.audit.append({ actor, action, contactId, at: new Date() });
+  }
+
+  app.post(
+    '/broadcasts',
+    {
+      schema: {
+        summary: 'Send a notice to a list of phones or contacts, as one tracked, resumable job',
+        tags: ['notifications'],
+        body: BroadcastBody,
+        response: { 202: BroadcastView, ...errorReplies },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request.actor, 'broadcasts');
+      const { phones = [], contactIds = [], ...notice } = request.body;
+      const ids = [...contactIds];
+      for (const [index, raw] of phones.entries()) {
+        const phone = normalisePhone(raw);
+        if (!phone) throw new HubErrors.Validation(`phones[${String(index)}] is not a phone number`);
+        const id = await app.store.contacts.ensure({ phone });
+        if (id) ids.push(id);
+      }
+      if (ids.length === 0) throw new HubErrors.Validation('no recipients');
+      const broadcast = await app.store.broadcasts.create(
+        { id: `b${newId()}`, ...notice, createdBy: request.actor.id, createdAt: new Date() },
+        ids,
+      );
+      await app.broadcasts.add(
+        'broadcast',
+        { broadcastId: broadcast.id },
+        { jobId: broadcast.id, attempts: 20, backoff: { type: 'exponential', delay: 1000 } },
+      );
+      await app.store.audit.append({
+        actor: request.actor,
+        action: 'broadcast',
+        fields: [broadcast.id],
+        at: new Date(),
+      });
+      return reply.code(202).send(await broadcastView(broadcast.id));
+    },
+  );
+
+  app.get(
+    '/broadcasts/:id',
+    {
+      schema: {
+        summary: 'A broadcast and its progress: recipients queued, deliveries by status',
+        tags: ['notifications'],
+        params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
+        response: { 200: BroadcastView, ...errorReplies },
+      },
+    },
+    async (request) => {
+      requireHotline(request.actor);
+      return broadcastView(request.params.id);
+    },
+  );
+
+  async function broadcastView(id: string): Promise<Static<typeof BroadcastView>> {
+    const broadcast = await app.store.broadcasts.findById(id);
+    if (!broadcast) throw new HubErrors.NotFound();
+    return {
+      id: broadcast.id,
+      name: broadcast.name,
+      channel: broadcast.channel,
+      urgent: broadcast.urgent,
+      status: broadcast.status,
+      total: broadcast.total,
+      queued: broadcast.cursor,
+      counts: await app.store.deliveries.countByStatus({ broadcast: id }),
+      createdAt: broadcast.createdAt.toISOString(),
+    };
+  }
+};

@@ -1,0 +1,226 @@
+import { TERMINAL_RANK, type Delivery } from '../store/deliveries.js';
+import type { OutboxEntry, Ticket } from '../tickets/types.js';
+import type { NotifyDeps } from './deps.js';
+import { deliveryIdOf } from './plan.js';
+import { quietUntil } from './quiet-hours.js';
+import { recordStatus } from './record.js';
+import { resolveRecipient, type Recipient } from './recipient.js';
+import { renderData } from './render-data.js';
+import { sendOnce } from './send-once.js';
+import { parseMember, passGate, throttleMember } from './throttle.js';
+import type { OutboundChannel, OutboundMessage } from './types.js';
+
+/** Thrown to the worker: not now (quiet hours, a throttle window); run the job again at `until`. */
+export class Deferred extends Error {
+  constructor(readonly until: Date) {
+    super(`deferred until ${until.toISOString()}`);
+  }
+}
+
+export interface DeliverEntryInput {
+  channel: OutboundChannel;
+  ticketNumber: string;
+  entryId: string;
+  /** The job's last attempt: a transient failure now is final. */
+  lastAttempt: boolean;
+  now?: Date;
+}
+
+export type DeliverOutcome = 'sent' | 'delivered' | 'skipped' | 'already' | 'unknown';
+
+/** Channels that ring or buzz a phone: quiet hours hold them. */
+const INTRUSIVE = new Set<OutboundChannel>(['sms', 'voice']);
+
+/**
+ * Delivers one outbox entry on one channel (one notification job). Idempotent: a delivery that has
+ * settled is not touched again, whatever re-queued the job. Before sending: opted out → skipped and
+ * recorded; no address → skipped; quiet hours (citizen SMS and calls, normal priority) → deferred to
+ * the window's end; a throttle window open for this citizen and channel → held, and carried by the
+ * next message that goes.
+ */
+export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): Promise<DeliverOutcome> {
+  const { channel } = input;
+  const now = input.now ?? new Date();
+  const id = deliveryIdOf(input.entryId, channel);
+  const existing = await deps.store.deliveries.findById(id);
+  if (existing && existing.rank >= TERMINAL_RANK) return 'already';
+  const ticket = await deps.store.tickets.findByNumber(input.ticketNumber);
+  const entry = ticket?.outbox[input.entryId];
+  if (!ticket || !entry) return 'unknown';
+  const recipient = await resolveRecipient(deps, entry, channel, ticket.number);
+  const delivery = existing ?? (await createDelivery(deps, id, channel, ticket, entry, recipient, now));
+
+  if (recipient.optedOut) {
+    await recordStatus(
+      deps,
+      delivery,
+      'skipped',
+      { kind: 'skip', detail: 'opted out' },
+      { reason: 'opted_out' },
+    );
+    return 'skipped';
+  }
+  if (!deps.templates().has(entry.template, channel)) {
+    await recordStatus(
+      deps,
+      delivery,
+      'skipped',
+      { kind: 'skip', detail: 'no template' },
+      { reason: 'no_template' },
+    );
+    return 'skipped';
+  }
+  if (!recipient.to) {
+    await recordStatus(
+      deps,
+      delivery,
+      'skipped',
+      { kind: 'skip', detail: 'no address' },
+      { reason: 'no_address' },
+    );
+    return 'skipped';
+  }
+  const citizen = entry.audience === 'citizen';
+  const quiet = deps.settings.quietHours;
+  if (citizen && quiet && INTRUSIVE.has(channel) && ticket.priority === 'normal') {
+    const until = quietUntil(now, quiet, deps.settings.timezone);
+    if (until) await defer(deps, delivery, until, 'quiet hours');
+  }
+  let carried: { ticket: Ticket; entry: OutboxEntry }[] = [];
+  if (
+    citizen &&
+    channel !== 'push' &&
+    deps.settings.throttleMs > 0 &&
+    delivery.status !== 'sending' &&
+    entry.contactId
+  ) {
+    const gate = await passGate(
+      deps.redis,
+      `${entry.contactId}:${channel}`,
+      deps.settings.throttleMs,
+      throttleMember(ticket.number, entry.id),
+      now,
+    );
+    if (!gate.go) await defer(deps, delivery, new Date(now.getTime() + gate.waitMs + 50), 'throttled');
+    else carried = await loadCarried(deps, gate.carries, channel);
+  }
+
+  // A burst is told by its latest update, saying how many more there were.
+  const latest = [{ ticket, entry }, ...carried].reduce((a, b) =>
+    b.entry.createdAt > a.entry.createdAt ? b : a,
+  );
+  const message = await buildMessage(deps, delivery, latest, recipient, channel, carried.length);
+  const adapter = deps.adapters[channel];
+  const status = await sendOnce(deps, delivery, adapter, message, input.lastAttempt);
+  for (const other of carried) {
+    const otherId = deliveryIdOf(other.entry.id, channel);
+    await recordStatus(
+      deps,
+      { id: otherId, round: 1, ticket: other.ticket.number },
+      'collapsed',
+      { kind: 'collapse', detail: `carried by ${id}` },
+      { reason: `into:${id}` },
+    );
+  }
+  return status;
+}
+
+async function createDelivery(
+  deps: NotifyDeps,
+  id: string,
+  channel: OutboundChannel,
+  ticket: Ticket,
+  entry: OutboxEntry,
+  recipient: Recipient,
+  now: Date,
+): Promise<Delivery> {
+  const fields = {
+    id,
+    channel,
+    audience: entry.audience,
+    template: entry.template,
+    ticket: ticket.number,
+    entryId: entry.id,
+    contactId: entry.contactId,
+    department: entry.department,
+    status: 'queued' as const,
+    to: recipient.masked,
+  };
+  // A twin job may have made it first; then its record stands, and is read back.
+  if (!(await deps.store.deliveries.create(fields, now))) {
+    const first = await deps.store.deliveries.findById(id);
+    if (first) return first;
+  }
+  return { ...fields, rank: 1, round: 1, attempts: 0, dead: false, createdAt: now, updatedAt: now };
+}
+
+async function defer(deps: NotifyDeps, delivery: Delivery, until: Date, why: string): Promise<never> {
+  await deps.store.deliveries.record({
+    delivery: delivery.id,
+    round: delivery.round,
+    kind: 'defer',
+    status: delivery.status,
+    ticket: delivery.ticket,
+    detail: `${why} until ${until.toISOString()}`,
+    at: new Date(),
+  });
+  await deps.store.deliveries.note(delivery.id, { notBefore: until });
+  throw new Deferred(until);
+}
+
+async function loadCarried(
+  deps: NotifyDeps,
+  members: string[],
+  channel: OutboundChannel,
+): Promise<{ ticket: Ticket; entry: OutboxEntry }[]> {
+  const carried: { ticket: Ticket; entry: OutboxEntry }[] = [];
+  for (const member of members) {
+    const ref = parseMember(member);
+    if (!ref) continue;
+    const delivery = await deps.store.deliveries.findById(deliveryIdOf(ref.entryId, channel));
+    if (delivery && delivery.rank >= TERMINAL_RANK) continue;
+    const ticket = await deps.store.tickets.findByNumber(ref.ticket);
+    const entry = ticket?.outbox[ref.entryId];
+    if (ticket && entry) carried.push({ ticket, entry });
+  }
+  return carried;
+}
+
+async function buildMessage(
+  deps: NotifyDeps,
+  delivery: Delivery,
+  subject: { ticket: Ticket; entry: OutboxEntry },
+  recipient: Recipient & { to?: string },
+  channel: OutboundChannel,
+  collapsed: number,
+): Promise<OutboundMessage> {
+  const { ticket, entry } = subject;
+  const lead = ticket.leadDepartment
+    ? await deps.store.departments.findActive(ticket.leadDepartment)
+    : undefined;
+  const data = renderData(deps.settings, ticket, entry, {
+    departmentName: lead ? (recipient.language === 'en' ? (lead.nameEn ?? lead.name) : lead.name) : undefined,
+    language: recipient.language,
+    collapsed,
+  });
+  const rendered = deps.templates().render(entry.template, channel, recipient.language, data);
+  const domain = deps.settings.mailDomain;
+  return {
+    deliveryId: delivery.id,
+    channel,
+    to: recipient.to ?? '',
+    ticketNumber: ticket.number,
+    language: recipient.language,
+    body: rendered.body,
+    subject: rendered.subject,
+    html: rendered.html,
+    messageId: `<${delivery.id}${delivery.round > 1 ? `.r${delivery.round}` : ''}@${domain}>`,
+    threadId: `<ticket-${ticket.number}@${domain}>`,
+    statusCallbackUrl: `${deps.settings.publicUrl}/webhooks/twilio/status?d=${encodeURIComponent(delivery.id)}&r=${delivery.round}`,
+    data: {
+      template: entry.template,
+      audience: entry.audience,
+      ...(entry.department ? { department: entry.department } : {}),
+    },
+  };
+}

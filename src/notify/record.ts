@@ -1,0 +1,37 @@
+import { HubErrors } from '../errors.js';
+import { withLock } from '../redis/lock.js';
+import type { Delivery, DeliveryAttempt, DeliveryStatus } from '../store/deliveries.js';
+import type { NotifyDeps } from './deps.js';
+
+/**
+ * Moves a delivery forward and records why, in that order: the attempt record first (insert-only, so
+ * the history is complete even if we die before the status moves), then the status under the
+ * delivery's lock (FerretDB updates are read-and-write-back; provider callbacks race the worker).
+ * A status that is not further than the current one changes nothing.
+ */
+export async function recordStatus(
+  deps: NotifyDeps,
+  delivery: Pick<Delivery, 'id' | 'round' | 'ticket'>,
+  status: DeliveryStatus,
+  attempt: Omit<DeliveryAttempt, 'delivery' | 'round' | 'status' | 'at' | 'ticket'>,
+  fields: Parameters<NotifyDeps['store']['deliveries']['advance']>[3] = {},
+  attemptKey?: string,
+): Promise<{ recorded: boolean; moved: boolean }> {
+  const at = new Date();
+  const recorded = await deps.store.deliveries.record(
+    { ...attempt, delivery: delivery.id, round: delivery.round, status, ticket: delivery.ticket, at },
+    attemptKey,
+  );
+  // A provider's retried callback: recorded once, acted on once.
+  if (!recorded) return { recorded: false, moved: false };
+  const moved = await withDeliveryLock(deps, delivery.id, () =>
+    deps.store.deliveries.advance(delivery.id, delivery.round, status, fields, at),
+  );
+  return { recorded, moved };
+}
+
+export async function withDeliveryLock<T>(deps: NotifyDeps, id: string, work: () => Promise<T>): Promise<T> {
+  const locked = await withLock(deps.redis, `lock:delivery:${id}`, deps.lock, work);
+  if (!locked) throw new HubErrors.DeliveryBusy(id);
+  return locked.value;
+}

@@ -1,0 +1,120 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import { notifyQueueOf, type NotifyJob, type NotifyQueueName } from '../queues/names.js';
+import type { Store } from '../store/store.js';
+import type { OutboxEntry, Ticket } from '../tickets/types.js';
+import { plannedChannels } from './plan.js';
+import type { OutboundChannel } from './types.js';
+
+export interface RelaySettings {
+  attempts: number;
+  backoffMs: number;
+  supervisorEmails: readonly string[];
+}
+
+/**
+ * Moves outbox entries to the channel queues (DESIGN §4.3). The ticket write that adds entries is
+ * preceded by a mark (`mark`), and followed by `relay`, which plans each entry's channels and adds one
+ * job per channel with job id = entry id and data = ids only. Whatever fails after the write — this
+ * process dying, Redis losing the jobs — the reconciler finds by the mark and relays again; adding a
+ * job id that is still queued is a no-op, and a delivery already made is not made again.
+ */
+export class OutboxRelay {
+  constructor(
+    private readonly store: Store,
+    private readonly queues: ReadonlyMap<NotifyQueueName, Queue<NotifyJob>>,
+    private readonly settings: RelaySettings,
+    /** Told when relaying after a write fails: the write stands, the reconciler relays later. */
+    private readonly onError: (error: unknown, ticketNumber: string) => void = () => undefined,
+  ) {}
+
+  /** After the write: relay, and should that fail, leave it to the reconciler (the mark stays). */
+  async afterWrite(ticket: Ticket, entries: readonly OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      await this.relay(ticket, entries);
+    } catch (error) {
+      this.onError(error, ticket.number);
+    }
+  }
+
+  async mark(ticketNumber: string): Promise<void> {
+    await this.store.outboxMarks.mark(ticketNumber);
+  }
+
+  /** The channels an entry goes out on now (the contact's preferences may have changed since). */
+  async plan(ticket: Pick<Ticket, 'channel'>, entry: OutboxEntry): Promise<OutboundChannel[]> {
+    const [contact, department] = await Promise.all([
+      entry.contactId ? this.store.contacts.findById(entry.contactId) : undefined,
+      entry.department ? this.store.departments.findActive(entry.department) : undefined,
+    ]);
+    return plannedChannels(entry, ticket, {
+      contact,
+      department,
+      supervisorEmails: this.settings.supervisorEmails,
+    });
+  }
+
+  async relay(ticket: Ticket, entries: readonly OutboxEntry[]): Promise<void> {
+    const byQueue = new Map<NotifyQueueName, { name: string; data: NotifyJob; opts: JobsOptions }[]>();
+    for (const entry of entries) {
+      for (const channel of await this.plan(ticket, entry)) {
+        this.add(byQueue, channel, ticket.number, entry);
+      }
+    }
+    await this.flush(byQueue);
+  }
+
+  /** Queues one entry on given channels (the reconciler's re-queue, a fallback, an admin's retry). */
+  async enqueue(
+    ticketNumber: string,
+    entry: Pick<OutboxEntry, 'id' | 'template'>,
+    channels: readonly OutboundChannel[],
+    delayMs = 0,
+  ): Promise<void> {
+    const byQueue = new Map<NotifyQueueName, { name: string; data: NotifyJob; opts: JobsOptions }[]>();
+    for (const channel of channels) this.add(byQueue, channel, ticketNumber, entry, delayMs);
+    await this.flush(byQueue);
+  }
+
+  /** Options every notification job gets: retries with exponential backoff and jitter. */
+  jobOptions(jobId: string, delayMs = 0): JobsOptions {
+    return {
+      jobId,
+      attempts: this.settings.attempts,
+      backoff: { type: 'exponential', delay: this.settings.backoffMs, jitter: 0.5 },
+      ...(delayMs > 0 ? { delay: delayMs } : {}),
+      removeOnComplete: true,
+      // Failed jobs stay a while for the queue monitor; the dead-letter list itself is in the store.
+      removeOnFail: { count: 10_000 },
+    };
+  }
+
+  private add(
+    byQueue: Map<NotifyQueueName, { name: string; data: NotifyJob; opts: JobsOptions }[]>,
+    channel: OutboundChannel,
+    ticketNumber: string,
+    entry: Pick<OutboxEntry, 'id' | 'template'>,
+    delayMs = 0,
+  ): void {
+    const queue = notifyQueueOf(channel);
+    const jobs = byQueue.get(queue) ?? [];
+    jobs.push({
+      name: entry.template,
+      data: { ticketId: ticketNumber, outboxEntryId: entry.id },
+      opts: this.jobOptions(entry.id, delayMs),
+    });
+    byQueue.set(queue, jobs);
+  }
+
+  private async flush(
+    byQueue: Map<NotifyQueueName, { name: string; data: NotifyJob; opts: JobsOptions }[]>,
+  ): Promise<void> {
+    await Promise.all(
+      [...byQueue].map(async ([name, jobs]) => {
+        const queue = this.queues.get(name);
+        if (!queue) throw new Error(`no queue ${name}`);
+        await queue.addBulk(jobs);
+      }),
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Delivery } from '../store/deliveries.js';
+import type { NotifyDeps } from './deps.js';
+import { fallBack } from './fallback.js';
+import { recordStatus } from './record.js';
+import { ProviderError, type ChannelAdapter, type OutboundMessage } from './types.js';
+
+/** Thrown to the worker: the provider asked us to slow down; pause the queue this long. */
+export class RateLimited extends Error {
+  constructor(readonly waitMs: number) {
+    super(`rate limited for ${waitMs} ms`);
+  }
+}
+
+const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
+
+/**
+ * One send of one delivery, at most once at the provider as far as we can know:
+ * 1. a delivery left `sending` by a worker that died mid-send is first looked up at the provider
+ *    (`findSent`): if the provider has it, that is recorded and nothing is sent again;
+ * 2. the claim (`sending`, one more attempt) is stored before the send;
+ * 3. the provider's answer is recorded (insert-only attempt, then the status);
+ * 4. failures are classified: opted out at the provider → the contact is marked, no retry; permanent →
+ *    failed and dead-lettered, with the fallback channel queued; rate limited → the queue pauses and
+ *    the job retries without using an attempt; transient → retried with backoff, dead-lettered (and
+ *    fallen back) after the last attempt.
+ */
+export async function sendOnce(
+  deps: NotifyDeps,
+  delivery: Delivery,
+  adapter: ChannelAdapter,
+  message: OutboundMessage,
+  lastAttempt: boolean,
+): Promise<'sent' | 'delivered'> {
+  if (delivery.status === 'sending' && delivery.claimedAt && adapter.findSent) {
+    const found = await adapter.findSent(message, delivery.claimedAt);
+    if (found) {
+      await recordStatus(
+        deps,
+        delivery,
+        found.status,
+        { kind: 'recovered', provider: adapter.provider, providerId: found.providerId },
+        { provider: adapter.provider, providerId: found.providerId },
+      );
+      return found.status;
+    }
+  }
+  await deps.store.deliveries.claim(delivery.id, delivery.round);
+  let result;
+  try {
+    result = await adapter.send(message);
+  } catch (error) {
+    return failed(deps, delivery, adapter, error, lastAttempt);
+  }
+  await recordStatus(
+    deps,
+    delivery,
+    result.status,
+    { kind: 'send', provider: adapter.provider, providerId: result.providerId },
+    { provider: adapter.provider, providerId: result.providerId },
+  );
+  return result.status;
+}
+
+async function failed(
+  deps: NotifyDeps,
+  delivery: Delivery,
+  adapter: ChannelAdapter,
+  error: unknown,
+  lastAttempt: boolean,
+): Promise<never> {
+  const problem =
+    error instanceof ProviderError
+      ? error
+      : new ProviderError('transient', undefined, error instanceof Error ? error.message : String(error));
+  const attempt = {
+    kind: 'send' as const,
+    provider: adapter.provider,
+    code: problem.code,
+    detail: problem.message,
+  };
+  switch (problem.kind) {
+    case 'opt_out':
+      await optOutAtProvider(deps, delivery);
+      await recordStatus(deps, delivery, 'failed', attempt, { reason: 'opted_out' });
+      throw new UnrecoverableError(`recipient opted out (${problem.code ?? 'provider'})`);
+    case 'permanent':
+      await recordStatus(deps, delivery, 'failed', attempt, {
+        reason: problem.code ?? 'permanent',
+        dead: true,
+      });
+      await fallBack(deps, delivery, problem.code);
+      throw new UnrecoverableError(problem.message);
+    case 'rate_limited':
+      // Recorded, status unchanged (`queued` is behind `sending`): the job waits, the attempt is not used.
+      await recordStatus(deps, delivery, 'queued', attempt);
+      throw new RateLimited(problem.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS);
+    case 'transient':
+      if (lastAttempt) {
+        await recordStatus(deps, delivery, 'failed', attempt, {
+          reason: problem.code ?? 'retries exhausted',
+          dead: true,
+        });
+        await fallBack(deps, delivery, problem.code);
+        throw new UnrecoverableError(problem.message);
+      }
+      await recordStatus(deps, delivery, 'queued', attempt);
+      throw problem;
+  }
+}
+
+/** Twilio 21610 and its kin: the person unsubscribed at the carrier; we honour it everywhere. */
+export async function optOutAtProvider(
+  deps: NotifyDeps,
+  delivery: Pick<Delivery, 'contactId' | 'channel'>,
+): Promise<void> {
+  if (!delivery.contactId) return;
+  // SMS and calls share the number: an unsubscribed number is called no more either.
+  const channels =
+    delivery.channel === 'sms' || delivery.channel === 'voice' ? ['sms', 'voice'] : [delivery.channel];
+  await deps.store.contacts.optOut(delivery.contactId, channels);
+}

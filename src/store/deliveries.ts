@@ -1,0 +1,267 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { OutboxAudience } from '../tickets/types.js';
+import { insertUnlessTaken } from './errors.js';
+
+/**
+ * Where a notification stands on one channel. Ranks only go up within a round (an admin's retry of
+ * a dead letter starts the next round): queued → sending → sent → delivered | failed | skipped |
+ * collapsed, whatever order provider callbacks arrive in.
+ */
+export const DELIVERY_RANK = {
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  failed: 4,
+  skipped: 4,
+  collapsed: 4,
+} as const;
+export type DeliveryStatus = keyof typeof DELIVERY_RANK;
+export const TERMINAL_RANK = 4;
+
+/** One outbox entry (or broadcast recipient) on one channel. `_id` = the delivery id. */
+export interface Delivery {
+  id: string;
+  channel: string;
+  audience: OutboxAudience;
+  template: string;
+  ticket?: string;
+  entryId?: string;
+  broadcast?: string;
+  contactId?: string;
+  department?: string;
+  status: DeliveryStatus;
+  rank: number;
+  round: number;
+  /** Send attempts made (the claim before each counts). */
+  attempts: number;
+  /** The address, masked (a delivery record is shown to staff). */
+  to?: string;
+  provider?: string;
+  providerId?: string;
+  /** Why it was skipped, failed or collapsed (`opted_out`, `no_address`, `21211`, `into:<id>` …). */
+  reason?: string;
+  /** Failed for good: listed as a dead letter until an admin retries it. */
+  dead: boolean;
+  /** Waiting for quiet hours or a throttle window to end. */
+  notBefore?: Date;
+  claimedAt?: Date;
+  /** This delivery stands in for a failed one (`<delivery id>`). */
+  fallbackFor?: string;
+  /** The channel a permanent failure handed this notification on to. */
+  fallback?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type DeliveryDoc = Omit<Delivery, 'id'> & { _id: string };
+
+const DeliverySchema = new Schema<DeliveryDoc>(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, required: true },
+    audience: { type: String, required: true },
+    template: { type: String, required: true },
+    ticket: String,
+    entryId: String,
+    broadcast: String,
+    contactId: String,
+    department: String,
+    status: { type: String, required: true },
+    rank: { type: Number, required: true },
+    round: { type: Number, required: true },
+    attempts: { type: Number, required: true },
+    to: String,
+    provider: String,
+    providerId: String,
+    reason: String,
+    dead: { type: Boolean, required: true },
+    notBefore: Date,
+    claimedAt: Date,
+    fallbackFor: String,
+    fallback: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'deliveries' },
+);
+DeliverySchema.index({ ticket: 1 });
+DeliverySchema.index({ broadcast: 1 });
+DeliverySchema.index({ dead: 1, updatedAt: -1 });
+
+/** Insert-only: every send, skip, deferral and provider callback, as it happened. */
+export interface DeliveryAttempt {
+  delivery: string;
+  round: number;
+  kind: 'send' | 'skip' | 'defer' | 'callback' | 'recovered' | 'collapse' | 'retry';
+  status: DeliveryStatus;
+  ticket?: string;
+  provider?: string;
+  providerId?: string;
+  code?: string;
+  detail?: string;
+  at: Date;
+}
+
+const AttemptSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    delivery: { type: String, required: true },
+    round: Number,
+    kind: { type: String, required: true },
+    status: { type: String, required: true },
+    ticket: String,
+    provider: String,
+    providerId: String,
+    code: String,
+    detail: String,
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'delivery_attempts' },
+);
+AttemptSchema.index({ delivery: 1, at: 1 });
+AttemptSchema.index({ ticket: 1, at: 1 });
+
+export type NewDelivery = Omit<
+  Delivery,
+  'id' | 'rank' | 'round' | 'attempts' | 'dead' | 'createdAt' | 'updatedAt'
+> &
+  Partial<Pick<Delivery, 'attempts'>>;
+
+export class DeliveryRepository {
+  readonly model: Model<DeliveryDoc>;
+  readonly attemptModel: Model<DeliveryAttempt & { _id: string }>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<DeliveryDoc>('Delivery', DeliverySchema);
+    this.attemptModel = connection.model<DeliveryAttempt & { _id: string }>('DeliveryAttempt', AttemptSchema);
+  }
+
+  async findById(id: string): Promise<Delivery | undefined> {
+    const doc = await this.model.findById(id).lean();
+    return doc ? toDelivery(doc) : undefined;
+  }
+
+  async findMany(ids: string[]): Promise<Delivery[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: ids } }).lean();
+    return docs.map(toDelivery);
+  }
+
+  /** Creates the record on first sight; false when it exists (the first one stands). */
+  async create(delivery: NewDelivery, at = new Date()): Promise<boolean> {
+    const { id, ...rest } = delivery as NewDelivery & { id: string };
+    return insertUnlessTaken(this.model.collection, {
+      ...rest,
+      _id: id,
+      rank: DELIVERY_RANK[delivery.status],
+      round: 1,
+      attempts: delivery.attempts ?? 0,
+      dead: false,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+
+  /**
+   * Moves a delivery to `status` only if that is further than where it stands in its round (the
+   * caller holds the delivery's lock: FerretDB applies updates by read-and-write-back). Fields set
+   * alongside (providerId, reason …) go with the status. True when it moved.
+   */
+  async advance(
+    id: string,
+    round: number,
+    status: DeliveryStatus,
+    fields: Partial<Omit<Delivery, 'id' | 'status' | 'rank' | 'round'>> = {},
+    at = new Date(),
+  ): Promise<boolean> {
+    const rank = DELIVERY_RANK[status];
+    const { notBefore, ...rest } = fields;
+    const result = await this.model.updateOne(
+      { _id: id, round, rank: { $lt: rank } },
+      { $set: { ...rest, status, rank, updatedAt: at, ...(notBefore ? { notBefore } : {}) } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Sets fields without moving the status (a deferral's `notBefore`, the fallback it handed on to). */
+  async note(
+    id: string,
+    fields: Partial<Pick<Delivery, 'notBefore' | 'fallback' | 'to' | 'reason'>>,
+  ): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() } });
+  }
+
+  /** The claim before a send: `sending`, one more attempt, when. */
+  async claim(id: string, round: number, at = new Date()): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: id, round, rank: { $lt: DELIVERY_RANK.sent } },
+      {
+        $set: { status: 'sending', rank: DELIVERY_RANK.sending, claimedAt: at, updatedAt: at },
+        $inc: { attempts: 1 },
+      },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** An admin's retry of a dead letter: the next round starts queued. */
+  async restart(id: string): Promise<Delivery | undefined> {
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: id, dead: true },
+        {
+          $set: { status: 'queued', rank: DELIVERY_RANK.queued, dead: false, updatedAt: new Date() },
+          $inc: { round: 1 },
+          $unset: { reason: '', claimedAt: '', notBefore: '' },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    return doc ? toDelivery(doc) : undefined;
+  }
+
+  async forTicket(ticket: string): Promise<Delivery[]> {
+    const docs = await this.model.find({ ticket }).sort({ createdAt: 1 }).lean();
+    return docs.map(toDelivery);
+  }
+
+  async deadLetters(page: { offset: number; limit: number }): Promise<{ total: number; items: Delivery[] }> {
+    const [total, docs] = await Promise.all([
+      this.model.countDocuments({ dead: true }),
+      this.model.find({ dead: true }).sort({ updatedAt: -1 }).skip(page.offset).limit(page.limit).lean(),
+    ]);
+    return { total, items: docs.map(toDelivery) };
+  }
+
+  async countByStatus(filter: { broadcast?: string; ticket?: string }): Promise<Record<string, number>> {
+    const rows = await this.model.aggregate<{ _id: string; n: number }>([
+      { $match: filter },
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    return Object.fromEntries(rows.map((row) => [row._id, row.n]));
+  }
+
+  /** Records one attempt, callback or decision. Insert-only; a repeated `key` (a provider's retried callback) is stored once. */
+  async record(attempt: DeliveryAttempt, key?: string): Promise<boolean> {
+    return insertUnlessTaken(this.attemptModel.collection, { ...attempt, _id: key ?? newAttemptId(attempt) });
+  }
+
+  async attemptsOf(delivery: string): Promise<DeliveryAttempt[]> {
+    return this.attemptModel.find({ delivery }, { _id: 0 }).sort({ at: 1 }).lean();
+  }
+
+  async attemptsForTicket(ticket: string): Promise<DeliveryAttempt[]> {
+    return this.attemptModel.find({ ticket }, { _id: 0 }).sort({ at: 1 }).lean();
+  }
+}
+
+let sequence = 0;
+function newAttemptId(attempt: DeliveryAttempt): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${attempt.delivery}.${attempt.round}.${attempt.at.getTime()}.${process.pid}.${sequence}`;
+}
+
+function toDelivery(doc: DeliveryDoc): Delivery {
+  const { _id, ...rest } = doc;
+  return { ...rest, id: _id };
+}
