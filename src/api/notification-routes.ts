@@ -170,6 +170,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const channel = restarted.channel;
       if (!isOutbound(channel)) throw new HubErrors.NotFound();
       if (restarted.ticket && restarted.entryId) {
+        await app.notify.relay.mark(restarted.ticket);
         await removeJob(restarted.entryId, channel);
         await app.notify.relay.enqueue(
           restarted.ticket,

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { notifyQueueOf, type NotifyJob } from '../queues/names.js';
-import { TERMINAL_RANK, type Delivery } from '../store/deliveries.js';
+import { HANDED_OVER_RANK, type Delivery } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
 import { Deferred, type DeliverOutcome } from './deliver-entry.js';
 import { quietUntil } from './quiet-hours.js';
@@ -77,7 +77,7 @@ export async function deliverBroadcastRecipient(
   const now = input.now ?? new Date();
   const id = broadcastDeliveryId(broadcastId, contactId, channel);
   const existing = await deps.store.deliveries.findById(id);
-  if (existing && existing.rank >= TERMINAL_RANK) return 'already';
+  if (existing && existing.rank >= HANDED_OVER_RANK) return 'already';
   const broadcast = await deps.store.broadcasts.findById(broadcastId);
   if (!broadcast) return 'unknown';
   const recipient = await resolveRecipient(deps, { audience: 'citizen', contactId }, channel, '');

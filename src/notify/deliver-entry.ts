@@ -1,4 +1,4 @@
-import { TERMINAL_RANK, type Delivery } from '../store/deliveries.js';
+import { DELIVERY_RANK, HANDED_OVER_RANK, type Delivery } from '../store/deliveries.js';
 import type { OutboxEntry, Ticket } from '../tickets/types.js';
 import type { NotifyDeps } from './deps.js';
 import { deliveryIdOf } from './plan.js';
@@ -43,17 +43,24 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   const now = input.now ?? new Date();
   const id = deliveryIdOf(input.entryId, channel);
   const existing = await deps.store.deliveries.findById(id);
-  if (existing && existing.rank >= TERMINAL_RANK) return 'already';
+  if (existing && existing.rank >= HANDED_OVER_RANK) return 'already';
   const ticket = await deps.store.tickets.findByNumber(input.ticketNumber);
   const entry = ticket?.outbox[input.entryId];
   if (!ticket || !entry) return 'unknown';
   const recipient = await resolveRecipient(deps, entry, channel, ticket.number);
-  const delivery = existing ?? (await createDelivery(deps, id, channel, ticket, entry, recipient, now));
+  // Stored on first need: as `queued` when it is skipped or deferred, as already claimed when it goes.
+  let delivery = existing;
+  let created = false;
+  const stored = async (claimed = false): Promise<Delivery> => {
+    if (!delivery)
+      [delivery, created] = await createDelivery(deps, id, channel, ticket, entry, recipient, now, claimed);
+    return delivery;
+  };
 
   if (recipient.optedOut) {
     await recordStatus(
       deps,
-      delivery,
+      await stored(),
       'skipped',
       { kind: 'skip', detail: 'opted out' },
       { reason: 'opted_out' },
@@ -63,7 +70,7 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   if (!deps.templates().has(entry.template, channel)) {
     await recordStatus(
       deps,
-      delivery,
+      await stored(),
       'skipped',
       { kind: 'skip', detail: 'no template' },
       { reason: 'no_template' },
@@ -73,7 +80,7 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   if (!recipient.to) {
     await recordStatus(
       deps,
-      delivery,
+      await stored(),
       'skipped',
       { kind: 'skip', detail: 'no address' },
       { reason: 'no_address' },
@@ -84,14 +91,14 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   const quiet = deps.settings.quietHours;
   if (citizen && quiet && INTRUSIVE.has(channel) && ticket.priority === 'normal') {
     const until = quietUntil(now, quiet, deps.settings.timezone);
-    if (until) await defer(deps, delivery, until, 'quiet hours');
+    if (until) await defer(deps, await stored(), until, 'quiet hours');
   }
   let carried: { ticket: Ticket; entry: OutboxEntry }[] = [];
   if (
     citizen &&
     channel !== 'push' &&
     deps.settings.throttleMs > 0 &&
-    delivery.status !== 'sending' &&
+    delivery?.status !== 'sending' &&
     entry.contactId
   ) {
     const gate = await passGate(
@@ -101,7 +108,7 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
       throttleMember(ticket.number, entry.id),
       now,
     );
-    if (!gate.go) await defer(deps, delivery, new Date(now.getTime() + gate.waitMs + 50), 'throttled');
+    if (!gate.go) await defer(deps, await stored(), new Date(now.getTime() + gate.waitMs + 50), 'throttled');
     else carried = await loadCarried(deps, gate.carries, channel);
   }
 
@@ -109,9 +116,12 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   const latest = [{ ticket, entry }, ...carried].reduce((a, b) =>
     b.entry.createdAt > a.entry.createdAt ? b : a,
   );
-  const message = await buildMessage(deps, delivery, latest, recipient, channel, carried.length);
+  const fresh = delivery === undefined;
+  const sending = await stored(true);
+  const claimed = fresh && created;
+  const message = await buildMessage(deps, sending, latest, recipient, channel, carried.length);
   const adapter = deps.adapters[channel];
-  const status = await sendOnce(deps, delivery, adapter, message, input.lastAttempt);
+  const status = await sendOnce(deps, sending, adapter, message, input.lastAttempt, claimed);
   for (const other of carried) {
     const otherId = deliveryIdOf(other.entry.id, channel);
     await recordStatus(
@@ -133,7 +143,8 @@ async function createDelivery(
   entry: OutboxEntry,
   recipient: Recipient,
   now: Date,
-): Promise<Delivery> {
+  claimed: boolean,
+): Promise<[Delivery, boolean]> {
   const fields = {
     id,
     channel,
@@ -143,15 +154,27 @@ async function createDelivery(
     entryId: entry.id,
     contactId: entry.contactId,
     department: entry.department,
-    status: 'queued' as const,
     to: recipient.masked,
+    // About to send: stored as claimed (`sending`, attempt 1), which saves the claim's own write.
+    ...(claimed
+      ? { status: 'sending' as const, attempts: 1, claimedAt: now }
+      : { status: 'queued' as const }),
   };
   // A twin job may have made it first; then its record stands, and is read back.
   if (!(await deps.store.deliveries.create(fields, now))) {
     const first = await deps.store.deliveries.findById(id);
-    if (first) return first;
+    if (first) return [first, false];
   }
-  return { ...fields, rank: 1, round: 1, attempts: 0, dead: false, createdAt: now, updatedAt: now };
+  const delivery: Delivery = {
+    ...fields,
+    rank: DELIVERY_RANK[fields.status],
+    round: 1,
+    attempts: claimed ? 1 : 0,
+    dead: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return [delivery, true];
 }
 
 async function defer(deps: NotifyDeps, delivery: Delivery, until: Date, why: string): Promise<never> {
@@ -178,7 +201,7 @@ async function loadCarried(
     const ref = parseMember(member);
     if (!ref) continue;
     const delivery = await deps.store.deliveries.findById(deliveryIdOf(ref.entryId, channel));
-    if (delivery && delivery.rank >= TERMINAL_RANK) continue;
+    if (delivery && delivery.rank >= HANDED_OVER_RANK) continue;
     const ticket = await deps.store.tickets.findByNumber(ref.ticket);
     const entry = ticket?.outbox[ref.entryId];
     if (ticket && entry) carried.push({ ticket, entry });
@@ -195,9 +218,7 @@ async function buildMessage(
   collapsed: number,
 ): Promise<OutboundMessage> {
   const { ticket, entry } = subject;
-  const lead = ticket.leadDepartment
-    ? await deps.store.departments.findActive(ticket.leadDepartment)
-    : undefined;
+  const lead = ticket.leadDepartment ? await deps.departments.get(ticket.leadDepartment) : undefined;
   const data = renderData(deps.settings, ticket, entry, {
     departmentName: lead ? (recipient.language === 'en' ? (lead.nameEn ?? lead.name) : lead.name) : undefined,
     language: recipient.language,

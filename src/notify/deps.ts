@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { LockOptions } from '../redis/lock.js';
 import type { Store } from '../store/store.js';
+import type { DepartmentCache } from './department-cache.js';
 import type { OutboxRelay } from './relay.js';
 import type { ChannelAdapter, OutboundChannel } from './types.js';
 
@@ -33,6 +34,7 @@ export interface NotifyDeps {
   /** The hub's prefixed Redis client (locks, throttle windows). */
   redis: Redis;
   relay: OutboxRelay;
+  departments: DepartmentCache;
   adapters: Record<OutboundChannel, ChannelAdapter>;
   templates: () => MessageRenderer;
   lock: LockOptions;

@@ -30,9 +30,7 @@ export async function resolveRecipient(
     return citizen(contact, channel, ticketNumber);
   }
   if (entry.audience === 'department') {
-    const department = entry.department
-      ? await deps.store.departments.findActive(entry.department)
-      : undefined;
+    const department = entry.department ? await deps.departments.get(entry.department) : undefined;
     const to =
       channel === 'push'
         ? `department:${entry.department ?? ''}`

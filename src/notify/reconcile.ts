@@ -1,4 +1,4 @@
-import { TERMINAL_RANK } from '../store/deliveries.js';
+import { HANDED_OVER_RANK } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
 import { deliveryIdOf, isOutbound } from './plan.js';
 import type { OutboundChannel } from './types.js';
@@ -43,7 +43,7 @@ export async function reconcileOutbox(
       );
       for (const channel of channels) {
         const delivery = deliveries.find((d) => d.id === deliveryIdOf(entry.id, channel));
-        if (delivery && delivery.rank >= TERMINAL_RANK) continue;
+        if (delivery && delivery.rank >= HANDED_OVER_RANK) continue;
         unsettled++;
         if ((delivery?.updatedAt ?? entry.createdAt).getTime() > stale) continue;
         const waitMs = delivery?.notBefore ? Math.max(delivery.notBefore.getTime() - now.getTime(), 0) : 0;

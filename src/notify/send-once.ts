@@ -31,8 +31,10 @@ export async function sendOnce(
   adapter: ChannelAdapter,
   message: OutboundMessage,
   lastAttempt: boolean,
-): Promise<'sent' | 'delivered'> {
-  if (delivery.status === 'sending' && delivery.claimedAt && adapter.findSent) {
+  /** The caller stored the delivery already claimed for this attempt. */
+  claimed = false,
+): Promise<'sent' | 'delivered' | 'already'> {
+  if (!claimed && delivery.status === 'sending' && delivery.claimedAt && adapter.findSent) {
     const found = await adapter.findSent(message, delivery.claimedAt);
     if (found) {
       await recordStatus(
@@ -45,7 +47,10 @@ export async function sendOnce(
       return found.status;
     }
   }
-  await deps.store.deliveries.claim(delivery.id, delivery.round);
+  if (!claimed && !(await deps.store.deliveries.claim(delivery.id, delivery.round))) {
+    // Moved on meanwhile (a provider's report beat us here): it has been handed over already.
+    return 'already';
+  }
   let result;
   try {
     result = await adapter.send(message);

@@ -17,7 +17,13 @@ export const DELIVERY_RANK = {
   collapsed: 4,
 } as const;
 export type DeliveryStatus = keyof typeof DELIVERY_RANK;
+/** Final: no report changes it any more (within its round). */
 export const TERMINAL_RANK = 4;
+/**
+ * From `sent` on, a delivery is out of our hands: the provider holds it, and only its reports move
+ * it further. Nothing re-sends a delivery that has reached this rank.
+ */
+export const HANDED_OVER_RANK = DELIVERY_RANK.sent;
 
 /** One outbox entry (or broadcast recipient) on one channel. `_id` = the delivery id. */
 export interface Delivery {
@@ -142,10 +148,13 @@ export class DeliveryRepository {
     return doc ? toDelivery(doc) : undefined;
   }
 
+  /**
+   * Several by id. One lookup each: `_id` is the only key the embedded database finds through its
+   * index, and it would answer an `$in` by reading the whole collection.
+   */
   async findMany(ids: string[]): Promise<Delivery[]> {
-    if (ids.length === 0) return [];
-    const docs = await this.model.find({ _id: { $in: ids } }).lean();
-    return docs.map(toDelivery);
+    const found = await Promise.all(ids.map(async (id) => this.findById(id)));
+    return found.filter((d): d is Delivery => d !== undefined);
   }
 
   /** Creates the record on first sight; false when it exists (the first one stands). */

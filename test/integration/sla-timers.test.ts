@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { command, deleteRedisKeys, openTicket, startHub, type TestHub } from '../helpers/hub.js';
+import { killProcess, startWorkerProcess } from '../helpers/worker.js';
 
 interface TicketJson {
   number: string;
@@ -131,37 +131,8 @@ describe('SLA timers in a separate worker process that is killed and restarted',
     await hub.close();
   });
 
-  /** `npm run worker` against the test hub's database and Redis prefix; resolves once it is ready. */
-  async function startWorker(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-      env: {
-        ...process.env,
-        MONGODB_URI: hub.app.store.uri,
-        MONGODB_DB: hub.config.mongodbDb,
-        DATA_DIR: hub.config.dataDir,
-        REDIS_PREFIX: hub.config.redisPrefix,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const deadline = Date.now() + 30_000;
-    while (!output.includes('worker ready')) {
-      if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`worker did not start: ${output}`);
-      await sleep(50);
-    }
-    return child;
-  }
-
-  async function kill(child: ChildProcess): Promise<void> {
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
+  const startWorker = (): Promise<ChildProcess> => startWorkerProcess(hub);
+  const kill = killProcess;
 
   it('killed before the due time while Redis lost the jobs: the restarted worker reconciles and fires once', async () => {
     worker = await startWorker();
