@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { HubErrors } from '../errors.js';
@@ -293,17 +294,25 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       requireAdmin(request.actor, 'broadcasts');
+      // A retried POST (same Idempotency-Key) gets the first broadcast back, never a second one.
+      const key = request.headers['idempotency-key'];
+      const id = typeof key === 'string' && key.length > 0 ? `b${keyedId(key)}` : `b${newId()}`;
+      if (await app.store.broadcasts.findById(id)) return reply.code(202).send(await broadcastView(id));
       const { phones = [], contactIds = [], ...notice } = request.body;
-      const ids = [...contactIds];
-      for (const [index, raw] of phones.entries()) {
+      const normalised = phones.map((raw, index) => {
         const phone = normalisePhone(raw);
         if (!phone) throw new HubErrors.Validation(`phones[${String(index)}] is not a phone number`);
-        const id = await app.store.contacts.ensure({ phone });
-        if (id) ids.push(id);
+        return phone;
+      });
+      const ids = [...contactIds];
+      for (let i = 0; i < normalised.length; i += 100) {
+        const chunk = normalised.slice(i, i + 100);
+        const made = await Promise.all(chunk.map(async (phone) => app.store.contacts.ensure({ phone })));
+        for (const contactId of made) if (contactId) ids.push(contactId);
       }
       if (ids.length === 0) throw new HubErrors.Validation('no recipients');
       const broadcast = await app.store.broadcasts.create(
-        { id: `b${newId()}`, ...notice, createdBy: request.actor.id, createdAt: new Date() },
+        { id, ...notice, createdBy: request.actor.id, createdAt: new Date() },
         ids,
       );
       await app.broadcasts.add(
@@ -353,3 +362,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   }
 };
+
+/** A broadcast id from a client's idempotency key: the same key, the same broadcast. */
+function keyedId(key: string): string {
+  return createHash('sha256').update(`broadcast:${key}`).digest('hex').slice(0, 24);
+}

@@ -2,9 +2,9 @@ import type { Queue } from 'bullmq';
 import { notifyQueueOf, type NotifyJob } from '../queues/names.js';
 import { HANDED_OVER_RANK, type Delivery } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
-import { Deferred, type DeliverOutcome } from './deliver-entry.js';
+import type { DeliverOutcome } from './deliver-entry.js';
 import { quietUntil } from './quiet-hours.js';
-import { recordStatus } from './record.js';
+import { defer, recordStatus } from './record.js';
 import { resolveRecipient } from './recipient.js';
 import { sendOnce } from './send-once.js';
 import type { OutboundChannel } from './types.js';
@@ -106,8 +106,7 @@ export async function deliverBroadcastRecipient(
   if (quiet && !broadcast.urgent && (channel === 'sms' || channel === 'voice')) {
     const until = quietUntil(now, quiet, deps.settings.timezone);
     if (until) {
-      await deps.store.deliveries.note(id, { notBefore: until });
-      throw new Deferred(until);
+      await defer(deps, delivery, until, 'quiet hours');
     }
   }
   const rendered = deps.templates().render('broadcast', channel, recipient.language, {

@@ -3,19 +3,12 @@ import type { OutboxEntry, Ticket } from '../tickets/types.js';
 import type { NotifyDeps } from './deps.js';
 import { deliveryIdOf } from './plan.js';
 import { quietUntil } from './quiet-hours.js';
-import { recordStatus } from './record.js';
+import { defer, recordStatus } from './record.js';
 import { resolveRecipient, type Recipient } from './recipient.js';
 import { renderData } from './render-data.js';
 import { sendOnce } from './send-once.js';
-import { parseMember, passGate, throttleMember } from './throttle.js';
+import { openWindow, parseMember, passGate, throttleMember } from './throttle.js';
 import type { OutboundChannel, OutboundMessage } from './types.js';
-
-/** Thrown to the worker: not now (quiet hours, a throttle window); run the job again at `until`. */
-export class Deferred extends Error {
-  constructor(readonly until: Date) {
-    super(`deferred until ${until.toISOString()}`);
-  }
-}
 
 export interface DeliverEntryInput {
   channel: OutboundChannel;
@@ -27,6 +20,9 @@ export interface DeliverEntryInput {
 }
 
 export type DeliverOutcome = 'sent' | 'delivered' | 'skipped' | 'already' | 'unknown';
+
+/** The notice with a new ticket's number and query code: never held by a throttle window, never folded. */
+const ALWAYS_AT_ONCE = 'received';
 
 /** Channels that ring or buzz a phone: quiet hours hold them. */
 const INTRUSIVE = new Set<OutboundChannel>(['sms', 'voice']);
@@ -93,7 +89,7 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
     const until = quietUntil(now, quiet, deps.settings.timezone);
     if (until) await defer(deps, await stored(), until, 'quiet hours');
   }
-  let carried: { ticket: Ticket; entry: OutboxEntry }[] = [];
+  let carried: Carried[] = [];
   if (
     citizen &&
     channel !== 'push' &&
@@ -101,15 +97,16 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
     delivery?.status !== 'sending' &&
     entry.contactId
   ) {
-    const gate = await passGate(
-      deps.redis,
-      `${entry.contactId}:${channel}`,
-      deps.settings.throttleMs,
-      throttleMember(ticket.number, entry.id),
-      now,
-    );
-    if (!gate.go) await defer(deps, await stored(), new Date(now.getTime() + gate.waitMs + 50), 'throttled');
-    else carried = await loadCarried(deps, gate.carries, channel);
+    const key = `${entry.contactId}:${channel}`;
+    const member = throttleMember(ticket.number, entry.id);
+    if (entry.template === ALWAYS_AT_ONCE) {
+      await openWindow(deps.redis, key, deps.settings.throttleMs, member);
+    } else {
+      const gate = await passGate(deps.redis, key, deps.settings.throttleMs, member, now);
+      if (!gate.go)
+        await defer(deps, await stored(), new Date(now.getTime() + gate.waitMs + 50), 'throttled');
+      else carried = await loadCarried(deps, gate.carries, channel);
+    }
   }
 
   // A burst is told by its latest update, saying how many more there were.
@@ -126,7 +123,7 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
     const otherId = deliveryIdOf(other.entry.id, channel);
     await recordStatus(
       deps,
-      { id: otherId, round: 1, ticket: other.ticket.number },
+      { id: otherId, round: other.round, ticket: other.ticket.number },
       'collapsed',
       { kind: 'collapse', detail: `carried by ${id}` },
       { reason: `into:${id}` },
@@ -177,26 +174,19 @@ async function createDelivery(
   return [delivery, true];
 }
 
-async function defer(deps: NotifyDeps, delivery: Delivery, until: Date, why: string): Promise<never> {
-  await deps.store.deliveries.record({
-    delivery: delivery.id,
-    round: delivery.round,
-    kind: 'defer',
-    status: delivery.status,
-    ticket: delivery.ticket,
-    detail: `${why} until ${until.toISOString()}`,
-    at: new Date(),
-  });
-  await deps.store.deliveries.note(delivery.id, { notBefore: until });
-  throw new Deferred(until);
+/** An update held in a throttle window, to be told by the message that goes now. */
+interface Carried {
+  ticket: Ticket;
+  entry: OutboxEntry;
+  round: number;
 }
 
 async function loadCarried(
   deps: NotifyDeps,
   members: string[],
   channel: OutboundChannel,
-): Promise<{ ticket: Ticket; entry: OutboxEntry }[]> {
-  const carried: { ticket: Ticket; entry: OutboxEntry }[] = [];
+): Promise<Carried[]> {
+  const carried: Carried[] = [];
   for (const member of members) {
     const ref = parseMember(member);
     if (!ref) continue;
@@ -204,7 +194,7 @@ async function loadCarried(
     if (delivery && delivery.rank >= HANDED_OVER_RANK) continue;
     const ticket = await deps.store.tickets.findByNumber(ref.ticket);
     const entry = ticket?.outbox[ref.entryId];
-    if (ticket && entry) carried.push({ ticket, entry });
+    if (ticket && entry) carried.push({ ticket, entry, round: delivery?.round ?? 1 });
   }
   return carried;
 }

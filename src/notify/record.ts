@@ -30,6 +30,28 @@ export async function recordStatus(
   return { recorded, moved };
 }
 
+/** Thrown to the worker: not now (quiet hours, a throttle window); run the job again at `until`. */
+export class Deferred extends Error {
+  constructor(readonly until: Date) {
+    super(`deferred until ${until.toISOString()}`);
+  }
+}
+
+/** Records why and until when a delivery waits, notes it on the delivery, and throws {@link Deferred}. */
+export async function defer(deps: NotifyDeps, delivery: Delivery, until: Date, why: string): Promise<never> {
+  await deps.store.deliveries.record({
+    delivery: delivery.id,
+    round: delivery.round,
+    kind: 'defer',
+    status: delivery.status,
+    ticket: delivery.ticket,
+    detail: `${why} until ${until.toISOString()}`,
+    at: new Date(),
+  });
+  await deps.store.deliveries.note(delivery.id, { notBefore: until });
+  throw new Deferred(until);
+}
+
 export async function withDeliveryLock<T>(deps: NotifyDeps, id: string, work: () => Promise<T>): Promise<T> {
   const locked = await withLock(deps.redis, `lock:delivery:${id}`, deps.lock, work);
   if (!locked) throw new HubErrors.DeliveryBusy(id);

@@ -49,3 +49,11 @@ export async function passGate(
   if (go === 1) return { go: true, carries: (value as string[]).filter((m) => m !== member) };
   return { go: false, waitMs: Math.max(Number(value), 1) };
 }
+
+/**
+ * Opens (or extends) the window without being held: for a message that must go at once, such as the
+ * "received" notice with the ticket's number and query code, which no burst may swallow.
+ */
+export async function openWindow(redis: Redis, key: string, windowMs: number, member: string): Promise<void> {
+  await redis.set(`throttle:${key}`, member, 'PX', windowMs);
+}

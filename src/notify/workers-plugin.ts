@@ -13,7 +13,8 @@ import {
 } from '../queues/names.js';
 import { withLock } from '../redis/lock.js';
 import { deliverBroadcastRecipient, runBroadcast } from './broadcast.js';
-import { Deferred, deliverEntry } from './deliver-entry.js';
+import { deliverEntry } from './deliver-entry.js';
+import { Deferred } from './record.js';
 import { reconcileOutbox } from './reconcile.js';
 import { RateLimited } from './send-once.js';
 

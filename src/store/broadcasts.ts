@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from './errors.js';
+import { insertUnlessTaken, isDuplicateKey } from './errors.js';
 
 /** A notice sent to a list (e.g. the households of one subsidy payment batch) as one tracked job. */
 export interface Broadcast {
@@ -96,7 +96,11 @@ export class BroadcastRepository {
       status: 'queued',
       updatedAt: broadcast.createdAt,
     };
-    await this.model.collection.insertOne(doc as never);
+    if (!(await insertUnlessTaken(this.model.collection, doc))) {
+      // A twin request with the same id made it first: its broadcast stands.
+      const first = await this.findById(id);
+      if (first) return first;
+    }
     return toBroadcast(doc);
   }
 
