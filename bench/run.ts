@@ -1,10 +1,15 @@
+import { runFanoutBenchmark } from './fanout.js';
 import { runIntakeBenchmark } from './intake.js';
 import { progress } from './lib/log.js';
 import { runRoutingBenchmark } from './routing.js';
 
-/** `npm run bench -- <name>`: runs one named benchmark; its JSON result is the only thing on stdout. */
+/**
+ * `npm run bench -- <name> [options]`: runs one named benchmark (options go to it, e.g. `fanout --runs 3`);
+ * its JSON result is the only thing on stdout.
+ */
 const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([
   ['intake', runIntakeBenchmark],
+  ['fanout', runFanoutBenchmark],
   ['routing', runRoutingBenchmark],
 ]);
 

@@ -171,7 +171,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const channel = restarted.channel;
       if (!isOutbound(channel)) throw new HubErrors.NotFound();
       if (restarted.ticket && restarted.entryId) {
-        await app.notify.relay.mark(restarted.ticket);
+        await app.notify.relay.mark(restarted.ticket, [restarted.entryId]);
         await removeJob(restarted.entryId, channel);
         await app.notify.relay.enqueue(
           restarted.ticket,

@@ -28,7 +28,7 @@ export async function fallBack(
   const channel = order.find(reachable);
   if (!channel) return;
   // Marked first, like any outbox write: should the job be lost, the reconciler sees the fallback.
-  await deps.relay.mark(delivery.ticket);
+  await deps.relay.mark(delivery.ticket, [delivery.entryId]);
   await deps.store.deliveries.note(delivery.id, { fallback: channel });
   await deps.relay.enqueue(delivery.ticket, { id: delivery.entryId, template: delivery.template }, [channel]);
   deps.log.info({ delivery: delivery.id, fallback: channel, code }, 'SMS failed for good: falling back');

@@ -4,7 +4,9 @@ import { deliveryIdOf, isOutbound } from './plan.js';
 import type { OutboundChannel } from './types.js';
 
 export interface ReconcileResult {
-  /** Tickets looked at (marked, last touched before the grace period). */
+  /** Marked tickets whose jobs are still waiting or running (left alone). */
+  inFlight: number;
+  /** Tickets looked at in the database (marked, last touched before the grace period). */
   tickets: number;
   /** Jobs added again (a no-op where the job still existed). */
   requeued: number;
@@ -23,11 +25,16 @@ export async function reconcileOutbox(
   deps: NotifyDeps,
   graceMs: number,
   now = new Date(),
-  limit = 500,
+  limit = 2000,
 ): Promise<ReconcileResult> {
-  const result: ReconcileResult = { tickets: 0, requeued: 0, cleared: 0 };
+  const result: ReconcileResult = { inFlight: 0, tickets: 0, requeued: 0, cleared: 0 };
   const stale = now.getTime() - graceMs;
   for (const mark of await deps.store.outboxMarks.olderThan(new Date(stale), limit)) {
+    // Jobs still waiting or running: nothing to do yet, and no database read to find that out.
+    if (mark.entries.length > 0 && (await deps.relay.inFlight(mark.entries))) {
+      result.inFlight++;
+      continue;
+    }
     result.tickets++;
     const ticket = await deps.store.tickets.findByNumber(mark.ticket);
     let unsettled = 0;

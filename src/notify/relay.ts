@@ -5,6 +5,8 @@ import type { OutboxEntry, Ticket } from '../tickets/types.js';
 import { plannedChannels } from './plan.js';
 import type { OutboundChannel } from './types.js';
 
+const IN_FLIGHT = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
 export interface RelaySettings {
   attempts: number;
   backoffMs: number;
@@ -37,8 +39,19 @@ export class OutboxRelay {
     }
   }
 
-  async mark(ticketNumber: string): Promise<void> {
-    await this.store.outboxMarks.mark(ticketNumber);
+  async mark(ticketNumber: string, entryIds: readonly string[]): Promise<void> {
+    await this.store.outboxMarks.mark(ticketNumber, entryIds);
+  }
+
+  /**
+   * Whether any of these entries still has a job waiting, delayed or running on some channel queue
+   * (a few Redis calls): the reconciler leaves such a ticket alone without reading the database.
+   */
+  async inFlight(entryIds: readonly string[]): Promise<boolean> {
+    const states = await Promise.all(
+      entryIds.flatMap((id) => [...this.queues.values()].map(async (queue) => queue.getJobState(id))),
+    );
+    return states.some((state) => IN_FLIGHT.has(state));
   }
 
   /** The channels an entry goes out on now (the contact's preferences may have changed since). */

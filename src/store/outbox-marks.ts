@@ -12,6 +12,8 @@ interface OutboxMarkDoc {
   seq: number;
   since: Date;
   updatedAt: Date;
+  /** The outbox entries written under this mark (ids), for a cheap look at their jobs. */
+  entries?: string[];
 }
 
 const OutboxMarkSchema = new Schema<OutboxMarkDoc>(
@@ -20,6 +22,7 @@ const OutboxMarkSchema = new Schema<OutboxMarkDoc>(
     seq: { type: Number, required: true },
     since: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    entries: [String],
   },
   { versionKey: false, collection: 'outbox_marks' },
 );
@@ -29,6 +32,7 @@ export interface OutboxMark {
   seq: number;
   since: Date;
   updatedAt: Date;
+  entries: string[];
 }
 
 export class OutboxMarkRepository {
@@ -38,10 +42,15 @@ export class OutboxMarkRepository {
     this.model = connection.model<OutboxMarkDoc>('OutboxMark', OutboxMarkSchema);
   }
 
-  async mark(ticket: string, at = new Date()): Promise<void> {
+  async mark(ticket: string, entryIds: readonly string[], at = new Date()): Promise<void> {
     await this.model.updateOne(
       { _id: ticket },
-      { $inc: { seq: 1 }, $set: { updatedAt: at }, $setOnInsert: { since: at } },
+      {
+        $inc: { seq: 1 },
+        $set: { updatedAt: at },
+        $setOnInsert: { since: at },
+        $push: { entries: { $each: [...entryIds] } },
+      },
       { upsert: true },
     );
   }
@@ -53,7 +62,7 @@ export class OutboxMarkRepository {
       .sort({ updatedAt: 1 })
       .limit(limit)
       .lean();
-    return docs.map(({ _id, ...rest }) => ({ ticket: _id, ...rest }));
+    return docs.map(({ _id, entries, ...rest }) => ({ ticket: _id, entries: entries ?? [], ...rest }));
   }
 
   /** Removes the mark if no write added entries since it was read. */

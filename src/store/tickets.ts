@@ -232,7 +232,9 @@ export class TicketRepository {
       .cursor();
     for await (const doc of cursor) {
       const { sla } = doc as Pick<TicketDoc, '_id' | 'sla'>;
-      if (sla?.clocks) yield { number: doc._id, sla: { ...sla, clocks: sla.clocks } };
+      // Tickets never routed have no clock at all: nothing to schedule.
+      if (sla?.clocks && Object.keys(sla.clocks).length > 0)
+        yield { number: doc._id, sla: { ...sla, clocks: sla.clocks } };
     }
   }
 

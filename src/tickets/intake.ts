@@ -48,7 +48,11 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
         phone,
       );
       const entries = Object.values(ticket.outbox);
-      if (entries.length > 0) await deps.outbox.mark(ticket.number);
+      if (entries.length > 0)
+        await deps.outbox.mark(
+          ticket.number,
+          entries.map((e) => e.id),
+        );
       const inserted = await deps.store.tickets.insert(ticket);
       if (inserted.ok) {
         for (const event of inserted.ticket.events) deps.live.publish(inserted.ticket, event);

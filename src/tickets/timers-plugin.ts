@@ -15,8 +15,16 @@ import { reconcileTimers } from './sla-timers.js';
  */
 export const slaTimersWorker = fp<{ config: Config }>(
   async (app, { config }) => {
-    const reconciled = await reconcileTimers(app.store.tickets.withLiveClocks(), app.tickets.deps.timers);
-    app.log.info(reconciled, 'SLA timers reconciled');
+    // In the background: a scan of every open ticket must not hold up the start (with some 11,000 open
+    // tickets on the embedded database it outlasted Fastify's plugin timeout). Awaited on close.
+    const reconciling = reconcileTimers(app.store.tickets.withLiveClocks(), app.tickets.deps.timers).then(
+      (reconciled) => {
+        app.log.info(reconciled, 'SLA timers reconciled');
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'SLA timers not reconciled; the next start tries again');
+      },
+    );
 
     // A worker blocks on its connection: its own, with no retry limit (BullMQ requires it).
     const connection = new Redis(config.redisUrl, {
@@ -51,6 +59,7 @@ export const slaTimersWorker = fp<{ config: Config }>(
       app.log.warn({ err: error }, 'SLA worker error');
     });
     app.addHook('onClose', async () => {
+      await reconciling;
       await worker.close();
       await connection.quit().catch(() => {
         connection.disconnect();

@@ -26,7 +26,12 @@ export async function writeTicket<R>(
       const ticket = await deps.store.tickets.findByNumber(number);
       const next = await plan(ticket);
       if ('done' in next || !ticket) return next as { done: R };
-      if (next.change.outbox.length > 0) await deps.outbox.mark(ticket.number);
+      if (next.change.outbox.length > 0) {
+        await deps.outbox.mark(
+          ticket.number,
+          next.change.outbox.map((e) => e.id),
+        );
+      }
       const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, next.change);
       if (updated) {
         deps.live.publish(updated, next.change.event);
