@@ -30,8 +30,9 @@ export async function reconcileOutbox(
   const result: ReconcileResult = { inFlight: 0, tickets: 0, requeued: 0, cleared: 0 };
   const stale = now.getTime() - graceMs;
   for (const mark of await deps.store.outboxMarks.olderThan(new Date(stale), limit)) {
-    // Jobs still waiting or running: nothing to do yet, and no database read to find that out.
-    if (mark.entries.length > 0 && (await deps.relay.inFlight(mark.entries))) {
+    // Entries with jobs still waiting or running need nothing yet, and no database read to tell.
+    const busy = await deps.relay.inFlight(mark.entries);
+    if (mark.entries.length > 0 && busy.size === mark.entries.length) {
       result.inFlight++;
       continue;
     }
@@ -40,6 +41,10 @@ export async function reconcileOutbox(
     let unsettled = 0;
     for (const entry of Object.values(ticket?.outbox ?? {})) {
       if (!ticket) break;
+      if (busy.has(entry.id)) {
+        unsettled++;
+        continue;
+      }
       const planned = await deps.relay.plan(ticket, entry);
       const deliveries = await deps.store.deliveries.findMany(planned.map((c) => deliveryIdOf(entry.id, c)));
       const channels = new Set<OutboundChannel>(planned);

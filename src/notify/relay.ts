@@ -44,14 +44,18 @@ export class OutboxRelay {
   }
 
   /**
-   * Whether any of these entries still has a job waiting, delayed or running on some channel queue
-   * (a few Redis calls): the reconciler leaves such a ticket alone without reading the database.
+   * Which of these entries still have a job waiting, delayed or running on some channel queue (a few
+   * Redis calls): the reconciler leaves those alone without reading the database.
    */
-  async inFlight(entryIds: readonly string[]): Promise<boolean> {
-    const states = await Promise.all(
-      entryIds.flatMap((id) => [...this.queues.values()].map(async (queue) => queue.getJobState(id))),
+  async inFlight(entryIds: readonly string[]): Promise<Set<string>> {
+    const queues = [...this.queues.values()];
+    const busy = await Promise.all(
+      entryIds.map(async (id) => {
+        const states = await Promise.all(queues.map(async (queue) => queue.getJobState(id)));
+        return states.some((state) => IN_FLIGHT.has(state)) ? id : undefined;
+      }),
     );
-    return states.some((state) => IN_FLIGHT.has(state));
+    return new Set(busy.filter((id): id is string => id !== undefined));
   }
 
   /** The channels an entry goes out on now (the contact's preferences may have changed since). */
