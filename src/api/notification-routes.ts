@@ -6,7 +6,7 @@ import { isOutbound } from '../notify/plan.js';
 import { withDeliveryLock } from '../notify/record.js';
 import { OUTBOUND_CHANNELS } from '../notify/types.js';
 import { normalisePhone } from '../privacy/phone.js';
-import { withLock } from '../redis/lock.js';
+import { contactLockKey, withLock } from '../redis/lock.js';
 import { notifyQueueOf } from '../queues/names.js';
 import { newId } from '../store/ids.js';
 import type { Delivery } from '../store/deliveries.js';
@@ -273,7 +273,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   async function contactWrite(id: string, write: () => Promise<boolean>): Promise<void> {
-    const done = await withLock(app.redis, `lock:contact:${id}`, app.notify.lock, write);
+    const done = await withLock(app.redis, contactLockKey(id), app.notify.lock, write);
     if (!done) throw new HubErrors.DeliveryBusy(id);
     if (!done.value) throw new HubErrors.NotFound();
   }

@@ -3,7 +3,7 @@ import { notifyQueueOf, type NotifyJob } from '../queues/names.js';
 import { HANDED_OVER_RANK, type Delivery } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
 import type { DeliverOutcome } from './deliver-entry.js';
-import { quietUntil } from './quiet-hours.js';
+import { quietHold } from './quiet-hours.js';
 import { defer, recordStatus } from './record.js';
 import { resolveRecipient } from './recipient.js';
 import { sendOnce } from './send-once.js';
@@ -102,13 +102,13 @@ export async function deliverBroadcastRecipient(
     await recordStatus(deps, delivery, 'skipped', { kind: 'skip', detail: reason }, { reason });
     return 'skipped';
   }
-  const quiet = deps.settings.quietHours;
-  if (quiet && !broadcast.urgent && (channel === 'sms' || channel === 'voice')) {
-    const until = quietUntil(now, quiet, deps.settings.timezone);
-    if (until) {
-      await defer(deps, delivery, until, 'quiet hours');
-    }
-  }
+  const until = quietHold(
+    now,
+    { channel, urgent: broadcast.urgent },
+    deps.settings.quietHours,
+    deps.settings.timezone,
+  );
+  if (until) await defer(deps, delivery, until, 'quiet hours');
   const rendered = deps.templates().render('broadcast', channel, recipient.language, {
     number: '',
     queryCode: '',

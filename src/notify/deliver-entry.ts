@@ -2,7 +2,7 @@ import { DELIVERY_RANK, HANDED_OVER_RANK, type Delivery } from '../store/deliver
 import type { OutboxEntry, Ticket } from '../tickets/types.js';
 import type { NotifyDeps } from './deps.js';
 import { deliveryIdOf } from './plan.js';
-import { quietUntil } from './quiet-hours.js';
+import { quietHold } from './quiet-hours.js';
 import { defer, recordStatus } from './record.js';
 import { resolveRecipient, type Recipient } from './recipient.js';
 import { renderData } from './render-data.js';
@@ -23,9 +23,6 @@ export type DeliverOutcome = 'sent' | 'delivered' | 'skipped' | 'already' | 'unk
 
 /** The notice with a new ticket's number and query code: never held by a throttle window, never folded. */
 const ALWAYS_AT_ONCE = 'received';
-
-/** Channels that ring or buzz a phone: quiet hours hold them. */
-const INTRUSIVE = new Set<OutboundChannel>(['sms', 'voice']);
 
 /**
  * Delivers one outbox entry on one channel (one notification job). Idempotent: a delivery that has
@@ -84,11 +81,15 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
     return 'skipped';
   }
   const citizen = entry.audience === 'citizen';
-  const quiet = deps.settings.quietHours;
-  if (citizen && quiet && INTRUSIVE.has(channel) && ticket.priority === 'normal') {
-    const until = quietUntil(now, quiet, deps.settings.timezone);
-    if (until) await defer(deps, await stored(), until, 'quiet hours');
-  }
+  const until =
+    citizen &&
+    quietHold(
+      now,
+      { channel, urgent: ticket.priority !== 'normal' },
+      deps.settings.quietHours,
+      deps.settings.timezone,
+    );
+  if (until) await defer(deps, await stored(), until, 'quiet hours');
   let carried: Carried[] = [];
   if (
     citizen &&
@@ -203,7 +204,7 @@ async function buildMessage(
   deps: NotifyDeps,
   delivery: Delivery,
   subject: { ticket: Ticket; entry: OutboxEntry },
-  recipient: Recipient & { to?: string },
+  recipient: Recipient,
   channel: OutboundChannel,
   collapsed: number,
 ): Promise<OutboundMessage> {

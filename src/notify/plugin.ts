@@ -9,7 +9,6 @@ import { TwilioVoiceAdapter } from '../channels/voice/twilio-voice-adapter.js';
 import type { Config } from '../config.js';
 import type { NotificationData } from '../templates/notifications/data.js';
 import { isNotificationEvent } from '../templates/notifications/events.js';
-import { DepartmentCache } from './department-cache.js';
 import type { NotifyDeps } from './deps.js';
 import type { ChannelAdapter, OutboundChannel } from './types.js';
 
@@ -32,7 +31,7 @@ export const notifyPlugin = fp<{ config: Config }>(
       store: app.store,
       redis: app.redis,
       relay: app.tickets.deps.outbox,
-      departments: new DepartmentCache(app.store.departments),
+      departments: app.tickets.deps.outbox.departments,
       adapters: adapters.byChannel,
       templates: () => {
         const templates = app.templates.current();

@@ -21,3 +21,20 @@ export function quietUntil(
   const endDate = wraps && local.minutes >= from ? addDays(local.date, 1) : local.date;
   return fromLocal(endDate, to, timeZone);
 }
+
+/** Channels that ring or buzz a phone: the ones quiet hours hold. */
+const INTRUSIVE: ReadonlySet<string> = new Set(['sms', 'voice']);
+
+/**
+ * Until when quiet hours hold a message to a citizen (undefined: it may go now). Only SMS and calls,
+ * and never an urgent one.
+ */
+export function quietHold(
+  now: Date,
+  message: { channel: string; urgent: boolean },
+  window: { from: string; to: string } | undefined,
+  timeZone: string,
+): Date | undefined {
+  if (!window || message.urgent || !INTRUSIVE.has(message.channel)) return undefined;
+  return quietUntil(now, window, timeZone);
+}

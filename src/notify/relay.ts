@@ -2,6 +2,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { notifyQueueOf, type NotifyJob, type NotifyQueueName } from '../queues/names.js';
 import type { Store } from '../store/store.js';
 import type { OutboxEntry, Ticket } from '../tickets/types.js';
+import { DepartmentCache } from './department-cache.js';
 import { plannedChannels } from './plan.js';
 import type { OutboundChannel } from './types.js';
 
@@ -21,13 +22,18 @@ export interface RelaySettings {
  * job id that is still queued is a no-op, and a delivery already made is not made again.
  */
 export class OutboxRelay {
+  /** Departments as planning and the workers read them, cached (see DepartmentCache). */
+  readonly departments: DepartmentCache;
+
   constructor(
     private readonly store: Store,
     private readonly queues: ReadonlyMap<NotifyQueueName, Queue<NotifyJob>>,
     private readonly settings: RelaySettings,
     /** Told when relaying after a write fails: the write stands, the reconciler relays later. */
     private readonly onError: (error: unknown, ticketNumber: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.departments = new DepartmentCache(store.departments);
+  }
 
   /** After the write: relay, and should that fail, leave it to the reconciler (the mark stays). */
   async afterWrite(ticket: Ticket, entries: readonly OutboxEntry[]): Promise<void> {
@@ -62,7 +68,7 @@ export class OutboxRelay {
   async plan(ticket: Pick<Ticket, 'channel'>, entry: OutboxEntry): Promise<OutboundChannel[]> {
     const [contact, department] = await Promise.all([
       entry.contactId ? this.store.contacts.findById(entry.contactId) : undefined,
-      entry.department ? this.store.departments.findActive(entry.department) : undefined,
+      entry.department ? this.departments.get(entry.department) : undefined,
     ]);
     return plannedChannels(entry, ticket, {
       contact,

@@ -5,6 +5,11 @@ import type { Redis } from 'ioredis';
 /** Deletes the lock only if we still own it (our token), so an expired lock never frees another's. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
+/** One writer per contact (opt-outs, preferences): FerretDB applies updates by read-and-write-back. */
+export function contactLockKey(contactId: string): string {
+  return `lock:contact:${contactId}`;
+}
+
 export interface LockOptions {
   /** How long the lock lives if we die holding it. */
   ttlMs: number;

@@ -185,10 +185,9 @@ export class DeliveryRepository {
     at = new Date(),
   ): Promise<boolean> {
     const rank = DELIVERY_RANK[status];
-    const { notBefore, ...rest } = fields;
     const result = await this.model.updateOne(
       { _id: id, round, rank: { $lt: rank } },
-      { $set: { ...rest, status, rank, updatedAt: at, ...(notBefore ? { notBefore } : {}) } },
+      { $set: { ...fields, status, rank, updatedAt: at } },
     );
     return result.modifiedCount === 1;
   }

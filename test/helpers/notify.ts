@@ -61,6 +61,25 @@ export async function startNotifyHub(sinks: Sinks, env: Record<string, string> =
   return startHub({ ...providerEnv(sinks), QUIET_HOURS: '', NOTIFY_THROTTLE_MS: '0', ...env });
 }
 
+/** The fake Twilio posts its signed status callbacks into this hub, so SMS reach `delivered`. */
+export function reportStatusInto(sinks: Sinks, hub: TestHub): void {
+  sinks.twilio.sendStatusCallbacks({
+    authToken: sinks.authToken,
+    deliver: async (callback) => {
+      const url = new URL(callback.url);
+      await hub.app.inject({
+        method: 'POST',
+        url: url.pathname + url.search,
+        headers: {
+          'x-twilio-signature': callback.signature,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: new URLSearchParams(callback.params).toString(),
+      });
+    },
+  });
+}
+
 /** Polls until `probe` gives a value other than undefined. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined> | T | undefined,

@@ -5,10 +5,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { broadcastDeliveryId } from '../../src/notify/broadcast.js';
 import { DELIVERY_RANK } from '../../src/store/deliveries.js';
 import { issueToken, type TestHub } from '../helpers/hub.js';
-import { eventually, providerEnv, startNotifyHub, startSinks, type Sinks } from '../helpers/notify.js';
+import {
+  eventually,
+  providerEnv,
+  startNotifyHub,
+  startSinks,
+  reportStatusInto,
+  type Sinks,
+} from '../helpers/notify.js';
 import { killProcess, startWorkerProcess } from '../helpers/worker.js';
 
-const FORM = 'application/x-www-form-urlencoded';
 const TEXT = '本月低保金已于3月10日发放至您的社保卡，请注意查收。';
 /** The `broadcast` SMS template: signature, the notice, how to unsubscribe. */
 const SMS_BODY = `【12345】${TEXT}\n回复TD退订`;
@@ -94,21 +100,7 @@ function assertOncePerNumber(counts: Map<string, number>, except: readonly strin
   assert.deepEqual(wrong, [], 'numbers not texted exactly once');
 }
 
-/** Sinks post Twilio's signed status callbacks into this hub, so SMS reach `delivered`. */
-function reportInto(sinks: Sinks, hub: TestHub): void {
-  sinks.twilio.sendStatusCallbacks({
-    authToken: sinks.authToken,
-    deliver: async (callback) => {
-      const url = new URL(callback.url);
-      await hub.app.inject({
-        method: 'POST',
-        url: url.pathname + url.search,
-        headers: { 'x-twilio-signature': callback.signature, 'content-type': FORM },
-        payload: new URLSearchParams(callback.params).toString(),
-      });
-    },
-  });
-}
+const reportInto = reportStatusInto;
 
 async function optOut(hub: TestHub, e164: string, channels: string[]): Promise<string> {
   const id = await hub.app.store.contacts.ensure({ phone: e164 });

@@ -7,6 +7,7 @@ import {
   eventually,
   MAIL_DOMAIN,
   PUBLIC_URL,
+  reportStatusInto,
   settled,
   startNotifyHub,
   startSinks,
@@ -30,18 +31,7 @@ describe('notifications through BullMQ to the providers', () => {
     sinks = await startSinks();
     hub = await startNotifyHub(sinks);
     // Twilio reports on every message: sent, then delivered, signed as Twilio signs.
-    sinks.twilio.sendStatusCallbacks({
-      authToken: sinks.authToken,
-      deliver: async (callback) => {
-        const url = new URL(callback.url);
-        await hub.app.inject({
-          method: 'POST',
-          url: url.pathname + url.search,
-          headers: { 'x-twilio-signature': callback.signature, 'content-type': FORM },
-          payload: new URLSearchParams(callback.params).toString(),
-        });
-      },
-    });
+    reportStatusInto(sinks, hub);
   });
   after(async () => {
     await hub.close();

@@ -6,9 +6,8 @@ import { reconcileOutbox } from '../../src/notify/reconcile.js';
 import { notifyQueueOf } from '../../src/queues/names.js';
 import { DELIVERY_RANK, type Delivery } from '../../src/store/deliveries.js';
 import { command, issueToken, openTicket, type TestHub } from '../helpers/hub.js';
-import { eventually, startNotifyHub, startSinks, type Sinks } from '../helpers/notify.js';
+import { eventually, startNotifyHub, startSinks, reportStatusInto, type Sinks } from '../helpers/notify.js';
 
-const FORM = 'application/x-www-form-urlencoded';
 const ZONE = 'Asia/Shanghai';
 const MINUTE = 60_000;
 
@@ -31,21 +30,7 @@ function chinaClock(at: number): string {
   return `${part('hour')}:${part('minute')}`;
 }
 
-/** Sinks post Twilio's signed status callbacks into this hub, so SMS reach `delivered`. */
-function reportInto(sinks: Sinks, hub: TestHub): void {
-  sinks.twilio.sendStatusCallbacks({
-    authToken: sinks.authToken,
-    deliver: async (callback) => {
-      const url = new URL(callback.url);
-      await hub.app.inject({
-        method: 'POST',
-        url: url.pathname + url.search,
-        headers: { 'x-twilio-signature': callback.signature, 'content-type': FORM },
-        payload: new URLSearchParams(callback.params).toString(),
-      });
-    },
-  });
-}
+const reportInto = reportStatusInto;
 
 async function entryIds(hub: TestHub, number: string, template: string): Promise<string[]> {
   const ticket = await hub.app.store.tickets.findByNumber(number);

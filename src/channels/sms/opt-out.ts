@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { HubErrors } from '../../errors.js';
-import { withLock, type LockOptions } from '../../redis/lock.js';
+import { contactLockKey, withLock, type LockOptions } from '../../redis/lock.js';
 import type { Contact, ContactRepository } from '../../store/contacts.js';
 import { toHalfWidth } from '../../text/width.js';
 
@@ -80,7 +80,7 @@ export async function applyOptKeyword(
       : deps.contacts.idFor({ phone: input.phone });
   if (!id) return { contactId: undefined, reply: undefined };
   const answerKey = `sms-keyword:${input.messageSid}`;
-  const done = await withLock(deps.redis, `lock:contact:${id}`, deps.lock, async () => {
+  const done = await withLock(deps.redis, contactLockKey(id), deps.lock, async () => {
     const given = await deps.redis.get(answerKey);
     if (given !== null) return given;
     const contact = await deps.contacts.findById(id);

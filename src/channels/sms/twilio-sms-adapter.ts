@@ -1,16 +1,11 @@
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../notify/types.js';
-import type { TwilioClient } from '../twilio/client.js';
+import { FIND_SENT, type TwilioClient } from '../twilio/client.js';
 import { toProviderError } from '../twilio/errors.js';
 
 /** Sends from one of our numbers, or lets a Messaging Service pick the sender from its pool. */
 export type TwilioSmsAdapterOptions =
   | { client: TwilioClient; from: string; messagingServiceSid?: undefined }
   | { client: TwilioClient; messagingServiceSid: string; from?: undefined };
-
-/** How far back `findSent` looks for a message on Twilio (dates are whole seconds; clocks drift). */
-const FIND_SENT_SLACK_MS = 60_000;
-/** Enough for the recent messages to one citizen from us; `findSent` runs once, after a crash. */
-const FIND_SENT_LIMIT = 20;
 
 /**
  * SMS through Twilio's Messages API. The client is shared and closed by its owner
@@ -46,14 +41,14 @@ export class TwilioSmsAdapter implements ChannelAdapter {
   /** The message Twilio holds to this number, from us, with our exact body, created since `since` (− 60 s). */
   async findSent(message: OutboundMessage, since: Date): Promise<SendResult | undefined> {
     const { from, messagingServiceSid } = this.#options;
-    const notBefore = since.getTime() - FIND_SENT_SLACK_MS;
+    const notBefore = since.getTime() - FIND_SENT.slackMs;
     try {
       // From is filtered on Twilio's side when we send from a number; a Messaging Service picks the
       // number itself, so there we match on the service instead.
       const recent = await this.#options.client.messages.list({
         to: message.to,
         ...(from === undefined ? {} : { from }),
-        limit: FIND_SENT_LIMIT,
+        limit: FIND_SENT.limit,
       });
       const found = recent.find(
         (m) =>

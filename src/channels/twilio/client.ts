@@ -6,6 +6,12 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type * as SdkResponse from 'twilio/lib/http/response.js';
 import { parseRetryAfter, TwilioRateLimitException } from './errors.js';
 
+/**
+ * How the adapters' `findSent` looks back: from `since` less this slack (Twilio's dates are whole
+ * seconds, and clocks drift), over this many of the newest messages or calls to the number.
+ */
+export const FIND_SENT = { slackMs: 60_000, limit: 20 } as const;
+
 /** The real SDK client: the adapters call `messages` and `calls` on it. */
 export type TwilioClient = twilio.Twilio;
 

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type * as VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../notify/types.js';
-import type { TwilioClient } from '../twilio/client.js';
+import { FIND_SENT, type TwilioClient } from '../twilio/client.js';
 import { toProviderError } from '../twilio/errors.js';
 
 type Language = OutboundMessage['language'];
@@ -21,9 +21,6 @@ const SAY_LANGUAGE: Record<Language, NonNullable<SayAttributes['language']>> = {
   en: 'en-US',
 };
 const DEFAULT_VOICE: Record<Language, string> = { 'zh-CN': 'Polly.Zhiyu', en: 'Polly.Joanna' };
-/** See the SMS adapter: Twilio dates are whole seconds and clocks drift. */
-const FIND_SENT_SLACK_MS = 60_000;
-const FIND_SENT_LIMIT = 20;
 
 /**
  * Voice notices through Twilio's Calls API: the call says the text from inline TwiML, so no
@@ -75,12 +72,12 @@ export class TwilioVoiceAdapter implements ChannelAdapter {
    * Calls carry no text, so any such call counts.
    */
   async findSent(message: OutboundMessage, since: Date): Promise<SendResult | undefined> {
-    const notBefore = since.getTime() - FIND_SENT_SLACK_MS;
+    const notBefore = since.getTime() - FIND_SENT.slackMs;
     try {
       const recent = await this.#options.client.calls.list({
         to: message.to,
         from: this.#options.from,
-        limit: FIND_SENT_LIMIT,
+        limit: FIND_SENT.limit,
       });
       const newest = recent
         .filter((c) => c.dateCreated.getTime() >= notBefore)
