@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
+import { HOTLINE_HOURS_PATTERN, parseHotlineHours, type HotlineHours } from './ivr/hours.js';
 
 /** Where the repository lives: the default place of the embedded database binary. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,6 +66,13 @@ const EnvSchema = Type.Object({
   EMAIL_RATE_PER_SECOND: Type.Integer({ default: 20, minimum: 0 }),
   SUPERVISOR_EMAILS: Type.String({ default: '' }),
   HUB_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  ID_HASH_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  IVR_LANGUAGE: Type.String({ default: 'cmn-CN', pattern: '^[a-z]{2,3}-[A-Z]{2}$' }),
+  IVR_VOICE: Type.String({ default: 'Polly.Zhiyu', minLength: 1 }),
+  IVR_HOURS: Type.String({ default: 'always', pattern: HOTLINE_HOURS_PATTERN }),
+  IVR_OPERATOR_QUEUE: Type.String({ default: 'hotline-operators', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  IVR_QUEUE_MAX_WAIT_SECONDS: Type.Integer({ default: 300, minimum: 10, maximum: 3600 }),
+  IVR_TRANSCRIBE: Type.Boolean({ default: false }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -123,6 +131,26 @@ export interface Config {
    * it and it must never change: generated under `dataDir` when not given.
    */
   secret: string;
+  /**
+   * Key of the keyed hashes (HMAC-SHA256) of resident ID numbers and their last 6 characters, the
+   * only form in which subsidy households can be looked up by ID. Default: derived from `secret`.
+   * Changing it invalidates every stored hash: lookups by ID find nothing until the households are
+   * imported again (household ids derive from it too, so a re-import makes new households).
+   */
+  idHashKey: string;
+  /**
+   * The hotline IVR: `<Say>` language and voice, when the menu answers (`always`, or `daily` /
+   * `workdays` windows, China time; closed → after-hours message or voicemail), the operator queue's
+   * name and longest wait before voicemail is offered, and whether voicemails are transcribed.
+   */
+  ivr: {
+    language: string;
+    voice: string;
+    hours: HotlineHours;
+    operatorQueue: string;
+    queueMaxWaitSeconds: number;
+    transcribe: boolean;
+  };
 }
 
 /** Reads and validates the environment once; throws a readable error naming the bad variable. */
@@ -130,6 +158,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // env: false — read only `source` (env-schema would otherwise merge process.env into it).
   const env = envSchema<Env>({ schema: EnvSchema, data: source, env: false, dotenv: false });
   const dataDir = path.resolve(env.DATA_DIR);
+  const secret = env.HUB_SECRET ?? generatedSecret(dataDir, 'hub-secret', 32);
   return {
     host: env.HOST,
     port: env.PORT,
@@ -152,7 +181,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dissatisfiedAction: env.DISSATISFIED_ACTION,
     runWorkers: env.RUN_WORKERS,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? generatedSecret(dataDir, 'twilio-simulator-token', 16),
-    secret: env.HUB_SECRET ?? generatedSecret(dataDir, 'hub-secret', 32),
+    secret,
+    idHashKey: env.ID_HASH_KEY ?? createHmac('sha256', secret).update('id-hash-key').digest('hex'),
+    ivr: {
+      language: env.IVR_LANGUAGE,
+      voice: env.IVR_VOICE,
+      hours: parseHotlineHours(env.IVR_HOURS),
+      operatorQueue: env.IVR_OPERATOR_QUEUE,
+      queueMaxWaitSeconds: env.IVR_QUEUE_MAX_WAIT_SECONDS,
+      transcribe: env.IVR_TRANSCRIBE,
+    },
     twilio:
       env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
         ? {

@@ -31,6 +31,18 @@ export const HubErrors = {
   StoreUnavailable: createError('HUB_ERR_STORE_UNAVAILABLE', 'The database is unavailable; try again', 503),
   QueueUnavailable: createError('HUB_ERR_QUEUE_UNAVAILABLE', 'Redis is unavailable; try again', 503),
   DeliveryBusy: createError('HUB_ERR_DELIVERY_BUSY', 'Delivery %s is being changed; try again', 409),
+  /** An operator acted on a call that has ended or that the provider does not know. */
+  CallNotLive: createError('HUB_ERR_CALL_NOT_LIVE', 'Call %s is not in progress', 409),
+  /** Live-call actions need Twilio (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM). */
+  TelephonyUnconfigured: createError(
+    'HUB_ERR_TELEPHONY_UNCONFIGURED',
+    'No telephony provider is configured: %s',
+    409,
+  ),
+  /** A twin of this inbound message (a Twilio retry) is being answered right now: retry later. */
+  MessageBusy: createError('HUB_ERR_MESSAGE_BUSY', 'Message %s is being answered; try again', 503),
+  /** An IVR menu that cannot be saved; details.problems give path and code (unknown_action …). */
+  IvrMenuInvalid: createError('HUB_ERR_IVR_MENU_INVALID', 'Invalid IVR menu: %s', 400),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 

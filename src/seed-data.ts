@@ -170,3 +170,11 @@ export const DEMO_RULES: readonly Rule[] = [
     { leadDepartment: 'JYJ' },
   ),
 ];
+
+// Application cases (办件) and subsidy households: their own module, re-exported for the seed and tests.
+export {
+  DEMO_APPLICATIONS,
+  DEMO_SUBSIDY_HOUSEHOLDS,
+  loadDemoCases,
+  type DemoHousehold,
+} from './subsidies/demo-data.js';

@@ -1,10 +1,10 @@
 import { loadConfig } from './config.js';
-import { DEMO_DEPARTMENTS, DEMO_RULES } from './seed-data.js';
+import { DEMO_DEPARTMENTS, DEMO_RULES, loadDemoCases } from './seed-data.js';
 import { openStore } from './store/store.js';
 
 /**
- * `npm run seed`: loads the demo departments (idempotent: upsert by code) and the demo routing rules
- * (only those missing). With the embedded
+ * `npm run seed`: loads the demo departments (idempotent: upsert by code), the demo routing rules
+ * (only those missing) and the demo application cases and subsidy households. With the embedded
  * database, run it while the hub is stopped (`npm start` runs it before starting the hub).
  */
 const config = loadConfig();
@@ -26,6 +26,11 @@ try {
     if (saved.ok) added++;
   }
   console.log(`seed: ${added} of ${DEMO_RULES.length} demo routing rules added`);
+  // Demo 办件 and subsidy households: upserted by number / ID hash, so a re-run changes nothing.
+  const cases = await loadDemoCases(store);
+  console.log(
+    `seed: ${cases.applications} application cases, ${cases.households} subsidy households, ${cases.payments} payments`,
+  );
 } finally {
   await store.close();
 }

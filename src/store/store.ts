@@ -2,18 +2,23 @@ import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
 import { ApiTokenRepository } from './api-tokens.js';
+import { ApplicationRepository } from './applications.js';
 import { AuditLogRepository } from './audit-log.js';
 import { ContactRepository } from './contacts.js';
 import { BroadcastRepository } from './broadcasts.js';
+import { CallRepository } from './calls.js';
 import { CalendarRepository } from './calendar.js';
 import { DeliveryRepository } from './deliveries.js';
 import { DepartmentRepository } from './departments.js';
 import { DevOutboxRepository } from './dev-outbox.js';
+import { IvrMenuRepository } from './ivr-menus.js';
 import { MessageTemplateRepository } from './message-templates.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
 import { OutboxMarkRepository } from './outbox-marks.js';
 import { RoutingRuleRepository } from './routing-rules.js';
 import { SlaPolicyRepository } from './sla-policies.js';
+import { SmsAnswerRepository } from './sms-answers.js';
+import { SubsidyRepository } from './subsidies.js';
 import { TicketRepository } from './tickets.js';
 
 /** Everything the rest of the hub may do with the database, as intention-named repositories. */
@@ -33,6 +38,16 @@ export interface Store {
   broadcasts: BroadcastRepository;
   /** Admins' notification template overrides, every version kept. */
   messageTemplates: MessageTemplateRepository;
+  /** Application cases (办件) for status queries by number (CX, IVR), imported or seeded. */
+  applications: ApplicationRepository;
+  /** Subsidy households and payments (惠农补贴), found by registered phone or keyed ID hash only. */
+  subsidies: SubsidyRepository;
+  /** The IVR menu, every version kept (the newest is in force). */
+  ivrMenus: IvrMenuRepository;
+  /** Hotline calls (one per CallSid) and their insert-only path and ticket links. */
+  calls: CallRepository;
+  /** The answer given to each inbound SMS, by MessageSid (a Twilio retry gets the same). */
+  smsAnswers: SmsAnswerRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
   uri: string;
   embedded: boolean;
@@ -43,7 +58,14 @@ export interface Store {
 
 type StoreConfig = Pick<
   Config,
-  'mongodbUri' | 'mongodbDb' | 'dataDir' | 'embeddedDbPort' | 'embeddedDbBinary' | 'storeTimeoutMs' | 'secret'
+  | 'mongodbUri'
+  | 'mongodbDb'
+  | 'dataDir'
+  | 'embeddedDbPort'
+  | 'embeddedDbBinary'
+  | 'storeTimeoutMs'
+  | 'secret'
+  | 'idHashKey'
 >;
 
 export interface StoreLogger {
@@ -100,6 +122,11 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       outboxMarks: new OutboxMarkRepository(connection),
       broadcasts: new BroadcastRepository(connection),
       messageTemplates: new MessageTemplateRepository(connection),
+      applications: new ApplicationRepository(connection),
+      subsidies: new SubsidyRepository(connection, config.idHashKey),
+      ivrMenus: new IvrMenuRepository(connection),
+      calls: new CallRepository(connection),
+      smsAnswers: new SmsAnswerRepository(connection),
     };
     const models = [
       ...Object.values(repositories).map((r) => r.model),
@@ -107,6 +134,8 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       repositories.deliveries.attemptModel,
       repositories.broadcasts.recipients,
       repositories.messageTemplates.versions,
+      repositories.subsidies.payments,
+      repositories.calls.events,
     ];
     for (const model of models) {
       await model.createCollection();

@@ -1,0 +1,166 @@
+import type { ApplicationRepository } from '../store/applications.js';
+import {
+  APPLICATION_COLUMNS,
+  APPLICATION_REQUIRED,
+  validateApplicationRow,
+  type ApplicationField,
+} from './application-rows.js';
+import { CsvReadError, readCsv, type CsvEncoding } from './csv-read.js';
+import { forEachLimit, mapColumns, type RowProblem } from './import-common.js';
+import { emptyReport, setProblems, zeroCounts, type ImportMode, type ImportReport } from './import-report.js';
+import type { ApplicationCase } from './types.js';
+
+/**
+ * Use-case: import an application-case export (办件台账) from CSV. Cases are upserted by number: a
+ * later export of the same case (more steps, a result) updates it; one whose query code, item or
+ * applicant differs from the stored case is a conflict (a number reused for another case) and is
+ * left alone. The same number twice in one file: identical repeats are dropped, differing ones
+ * rejected. Re-running a file writes nothing.
+ */
+
+export interface ImportApplicationsInput {
+  bytes: Uint8Array;
+  source: string;
+  mode: ImportMode;
+  encoding?: CsvEncoding | 'auto';
+  /** Department codes that exist. */
+  departments: ReadonlySet<string>;
+  timeZone: string;
+  now?: Date;
+  concurrency?: number;
+}
+
+type Planned = { value: ApplicationCase; row: number; action: 'created' | 'updated' | 'unchanged' };
+
+export async function importApplications(
+  repository: ApplicationRepository,
+  input: ImportApplicationsInput,
+): Promise<ImportReport> {
+  const report = emptyReport('applications', input.source, input.mode);
+  const parsed = parseFile(input, report);
+  if (!parsed) return report;
+  const planned: Planned[] = [];
+  const problems = [...parsed.problems];
+  await forEachLimit(parsed.valid, input.concurrency ?? 8, async ({ value, row }) => {
+    const stored = await repository.findByNumber(value.number);
+    if (stored && !sameCase(stored, value)) problems.push(conflict(row));
+    else
+      planned.push({
+        value,
+        row,
+        action: !stored ? 'created' : same(stored, value) ? 'unchanged' : 'updated',
+      });
+  });
+  setProblems(report, problems);
+  const counts = zeroCounts();
+  for (const p of planned) counts[p.action]++;
+  report.counts = { applications: counts };
+  if (input.mode === 'import' || (input.mode === 'all-or-nothing' && problems.length === 0)) {
+    await forEachLimit(planned, input.concurrency ?? 8, async (p) => {
+      if (p.action !== 'unchanged') await repository.upsert(p.value);
+    });
+    report.written = true;
+  }
+  return report;
+}
+
+function parseFile(
+  input: ImportApplicationsInput,
+  report: ImportReport,
+): { valid: { value: ApplicationCase; row: number }[]; problems: RowProblem[] } | undefined {
+  let table;
+  try {
+    table = readCsv(input.bytes, input.encoding ?? 'auto');
+  } catch (error) {
+    if (!(error instanceof CsvReadError)) throw error;
+    report.fatal = { message: `not a readable CSV file: ${error.message}`, line: error.line };
+    return undefined;
+  }
+  report.encoding = table.encoding;
+  report.rows = table.rows.length;
+  const columns = mapColumns<ApplicationField>(table.header, APPLICATION_COLUMNS, APPLICATION_REQUIRED);
+  report.ignoredColumns = columns.ignored;
+  report.columns = columns.names;
+  if (columns.missing.length > 0 || columns.duplicated.length > 0) {
+    const missing = columns.missing.map((field) => APPLICATION_COLUMNS[field][0] ?? field);
+    const twice = columns.duplicated;
+    report.fatal = {
+      line: 1,
+      message: [
+        missing.length ? `missing columns: ${missing.join(', ')}` : '',
+        twice.length ? `columns given twice: ${twice.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    };
+    return undefined;
+  }
+  const context = { departments: input.departments, timeZone: input.timeZone, now: input.now ?? new Date() };
+  const byNumber = new Map<string, { value: ApplicationCase; row: number }>();
+  const problems: RowProblem[] = [];
+  const rejected = new Set<string>();
+  for (const row of table.rows) {
+    const result = validateApplicationRow(row, { index: columns.index, count: table.header.length }, context);
+    if (!result.ok) {
+      problems.push(...result.problems);
+      continue;
+    }
+    const first = byNumber.get(result.value.number);
+    if (!first) byNumber.set(result.value.number, result);
+    else if (same(first.value, result.value)) {
+      problems.push({
+        row: row.row,
+        code: 'duplicate-row',
+        message: `repeats row ${first.row}`,
+        firstRow: first.row,
+      });
+    } else {
+      rejected.add(result.value.number);
+      const message = `the same case number differs in row ${first.row}`;
+      problems.push({
+        row: row.row,
+        column: 'number',
+        code: 'conflicting-rows',
+        message,
+        firstRow: first.row,
+      });
+      problems.push({
+        row: first.row,
+        column: 'number',
+        code: 'conflicting-rows',
+        message: `the same case number differs in row ${row.row}`,
+        firstRow: row.row,
+      });
+    }
+  }
+  return { valid: [...byNumber.values()].filter((c) => !rejected.has(c.value.number)), problems };
+}
+
+/** The same case: number, query code, item and applicant agree (progress may differ). */
+function sameCase(a: ApplicationCase, b: ApplicationCase): boolean {
+  return a.queryCode === b.queryCode && a.item === b.item && a.applicantName === b.applicantName;
+}
+
+/** Nothing to write: every field agrees. */
+function same(a: ApplicationCase, b: ApplicationCase): boolean {
+  const steps = (c: ApplicationCase) =>
+    JSON.stringify(c.steps.map((s) => [s.name, s.at.getTime(), s.by, s.note]));
+  return (
+    sameCase(a, b) &&
+    a.applicantPhone === b.applicantPhone &&
+    a.department === b.department &&
+    a.status === b.status &&
+    a.promisedDate === b.promisedDate &&
+    a.result === b.result &&
+    steps(a) === steps(b)
+  );
+}
+
+function conflict(row: number): RowProblem {
+  return {
+    row,
+    column: 'number',
+    code: 'conflict-stored',
+    message: 'a case with this number is stored with another query code, item or applicant',
+  };
+}

@@ -1,0 +1,108 @@
+import type { RowProblem } from './import-common.js';
+
+/**
+ * The validation report of a register import: JSON for scripts (stdout of `npm run import`) and a
+ * readable summary for the clerk. It never contains an ID number, phone or account: rows and columns
+ * say where to look in the file.
+ */
+
+/**
+ * - `import`: valid rows are written, rows with problems are reported and left out;
+ * - `dry-run`: nothing is written, the report says what would be;
+ * - `all-or-nothing`: nothing is written when any row has a problem.
+ */
+export type ImportMode = 'import' | 'dry-run' | 'all-or-nothing';
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ImportReport {
+  kind: 'subsidies' | 'applications';
+  /** The file's base name (also kept as each record's `source`). */
+  source: string;
+  encoding?: string;
+  mode: ImportMode;
+  /** Whether anything was written (false for a dry run, a fatal error or all-or-nothing with problems). */
+  written: boolean;
+  /** Data rows read (blank lines not counted). */
+  rows: number;
+  /** Rows that passed every check (written when `written`). */
+  validRows: number;
+  invalidRows: number;
+  /** Field (a problem's `column`) → the header it was read from in this file, e.g. idNumber → 身份证号. */
+  columns: Record<string, string>;
+  /** Header names that map to no field (left out, reported so a misspelt column is noticed). */
+  ignoredColumns: string[];
+  /** Per record kind (`households`, `payments`, `applications`): what was, or would be, done. */
+  counts: Record<string, ImportCounts>;
+  /** Sorted by row. */
+  problems: RowProblem[];
+  /** A problem with the whole file (unreadable, required columns missing): nothing was read further. */
+  fatal?: { message: string; line?: number };
+}
+
+export function emptyReport(kind: ImportReport['kind'], source: string, mode: ImportMode): ImportReport {
+  return {
+    kind,
+    source,
+    mode,
+    written: false,
+    rows: 0,
+    validRows: 0,
+    invalidRows: 0,
+    columns: {},
+    ignoredColumns: [],
+    counts: {},
+    problems: [],
+  };
+}
+
+export const zeroCounts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0 });
+
+/** Exit status of the CLI: 0 clean, 2 rows with problems (see `written`), 1 the file could not be imported. */
+export function exitCode(report: ImportReport): number {
+  if (report.fatal) return 1;
+  return report.problems.length > 0 ? 2 : 0;
+}
+
+/** Lines for a person: totals, then one line per problem under the file's own column names (`row 7 [身份证号] id-check-digit: …`). */
+export function formatSummary(report: ImportReport): string {
+  const lines = [`${report.kind} import of ${report.source} (${report.mode}${encodingNote(report)})`];
+  if (report.fatal) {
+    lines.push(`FAILED${report.fatal.line ? ` at line ${report.fatal.line}` : ''}: ${report.fatal.message}`);
+    return lines.join('\n');
+  }
+  lines.push(`rows: ${report.rows}, valid: ${report.validRows}, with problems: ${report.invalidRows}`);
+  const verb = report.written ? '' : ' (not written)';
+  for (const [name, c] of Object.entries(report.counts)) {
+    lines.push(`${name}${verb}: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged`);
+  }
+  if (report.ignoredColumns.length > 0) lines.push(`ignored columns: ${report.ignoredColumns.join(', ')}`);
+  if (!report.written && report.mode === 'all-or-nothing' && report.problems.length > 0) {
+    lines.push('nothing was written: fix the rows below and import the file again');
+  }
+  for (const p of report.problems) {
+    const column = p.column ? ` [${report.columns[p.column] ?? p.column}]` : '';
+    lines.push(`  row ${p.row}${column} ${p.code}: ${p.message}`);
+  }
+  return lines.join('\n');
+}
+
+function encodingNote(report: ImportReport): string {
+  return report.encoding ? `, ${report.encoding}` : '';
+}
+
+/** Records the problems in row order (then column) and counts the rows they touch. */
+export function setProblems(report: ImportReport, problems: RowProblem[]): void {
+  // Plain code-unit order of the column: the same on every machine, whatever its locale.
+  const byColumn = (a: RowProblem, b: RowProblem) => {
+    const [x, y] = [a.column ?? '', b.column ?? ''];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  report.problems = [...problems].sort((a, b) => a.row - b.row || byColumn(a, b));
+  report.invalidRows = new Set(problems.map((p) => p.row)).size;
+  report.validRows = report.rows - report.invalidRows;
+}
