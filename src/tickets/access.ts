@@ -2,13 +2,15 @@ import type { Actor } from './types.js';
 
 /**
  * DESIGN §4.4: a department sees only tickets it leads or co-handles. Everyone else on the staff
- * side (admin, supervisor, operator) sees all. Callers answer "not found" when this is false, so a
+ * side (admin, supervisor, operator) sees all. A citizen (actor id = their contact id, e.g. rating
+ * by SMS) sees only their own tickets. Callers answer "not found" when this is false, so a
  * department cannot even learn that another department's ticket number exists.
  */
 export function canSee(
   actor: Actor,
-  ticket: { leadDepartment?: string; coDepartments: Record<string, unknown> },
+  ticket: { leadDepartment?: string; coDepartments: Record<string, unknown>; contactId?: string },
 ): boolean {
+  if (actor.kind === 'citizen') return ticket.contactId !== undefined && ticket.contactId === actor.id;
   if (actor.kind !== 'staff') return false;
   if (actor.role !== 'department') return true;
   if (!actor.department) return false;

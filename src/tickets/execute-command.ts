@@ -6,6 +6,7 @@ import { effectOf } from './command-effects.js';
 import type { CoreDeps } from './deps.js';
 import {
   allowedCommands,
+  CITIZEN_COMMANDS,
   COMMANDS,
   EVENT_OF,
   isAllowed,
@@ -33,6 +34,8 @@ export interface CommandInput {
   workingDays?: number;
   value?: RatingValue;
   comment?: string;
+  /** `<channel>:<idempotency key>` of the inbound message a citizen ran this by (kept on the event). */
+  messageKey?: string;
 }
 
 export interface CommandRequest {
@@ -60,7 +63,11 @@ export async function executeCommand(deps: CoreDeps, request: CommandRequest): P
 
 async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): Promise<TicketChange> {
   const { command, actor } = request;
-  if (!roleMayRun(command, actor.role ?? 'department')) {
+  const mayRun =
+    actor.kind === 'citizen'
+      ? CITIZEN_COMMANDS.has(command)
+      : roleMayRun(command, actor.role ?? 'department');
+  if (!mayRun) {
     throw new HubErrors.Forbidden(`${actor.role ?? 'this actor'} may not ${command}`);
   }
   if (
@@ -104,7 +111,9 @@ async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): 
     createdAt: now,
     ...fields,
   });
-  if (rule.notifyCitizen && ticket.contactId) {
+  // The citizen who ran the command themselves has their answer on that channel (the SMS reply).
+  const byTheCitizen = actor.kind === 'citizen' && actor.id === ticket.contactId;
+  if (rule.notifyCitizen && ticket.contactId && !byTheCitizen) {
     outbox.push(entry({ template: event.type, audience: 'citizen', contactId: ticket.contactId }));
   }
   for (const notice of effect.notify ?? []) outbox.push(entry(notice));

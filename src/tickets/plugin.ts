@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { OutboxRelay } from '../notify/relay.js';
 import { ACKNOWLEDGEMENTS } from '../templates/acknowledgements.js';
+import { addCitizenMessage, type CitizenMessage } from './add-citizen-message.js';
 import { compileTemplates } from '../templates/renderer.js';
 import type { CoreDeps } from './deps.js';
 import { executeCommand, type CommandRequest } from './execute-command.js';
@@ -15,6 +16,8 @@ export interface TicketCore {
   deps: CoreDeps;
   intake(message: InboundMessage, actor: Actor): ReturnType<typeof intake>;
   execute(request: CommandRequest): ReturnType<typeof executeCommand>;
+  /** A citizen's further message on their own open ticket (SMS conversation, mail reply). */
+  addCitizenMessage(message: CitizenMessage): ReturnType<typeof addCitizenMessage>;
 }
 
 declare module 'fastify' {
@@ -62,6 +65,7 @@ export const ticketCorePlugin = fp<{ config: Config }>(
       deps,
       intake: (message, actor) => intake(deps, message, actor),
       execute: (request) => executeCommand(deps, request),
+      addCitizenMessage: (message) => addCitizenMessage(deps, message),
     });
   },
   { name: 'hub-ticket-core', dependencies: ['hub-store', 'hub-redis', 'hub-queues', 'hub-routing'] },

@@ -88,6 +88,9 @@ export const COMMANDS = {
 export type CommandName = keyof typeof COMMANDS;
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
+/** What a citizen may run on their own ticket themselves (PJ by SMS: 回访 without the hotline). */
+export const CITIZEN_COMMANDS: ReadonlySet<CommandName> = new Set(['rate']);
+
 function r(
   from: readonly TicketStatus[],
   to: TicketStatus | 'same',

@@ -90,8 +90,10 @@ describe('SMS webhook', () => {
   });
 
   it('validates requests from a Messaging Service the same way', async () => {
+    // Another sender: a second text from the first one would continue its open ticket instead.
     const viaService = {
       ...sms,
+      From: '+8613800138001',
       MessageSid: 'SM00000000000000000000000000000002',
       MessagingServiceSid: 'MG00000000000000000000000000000001',
     };

@@ -2,9 +2,14 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import twilio from 'twilio';
 import type { Config } from '../../config.js';
+import { DepartmentCache } from '../../notify/department-cache.js';
 import { normalisePhone } from '../../privacy/phone.js';
+import { SmsAnswers } from '../../templates/sms-answers/sms-answers.js';
+import type { NamedValue } from '../../tickets/types.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
-import { applyOptKeyword, parseOptKeyword } from './opt-out.js';
+import { answerOnce } from './answer-once.js';
+import type { InboundSms, SmsDeps } from './deps.js';
+import { respond } from './respond.js';
 
 interface TwilioSms {
   MessageSid?: string;
@@ -16,22 +21,32 @@ interface TwilioSms {
   Body?: string;
 }
 
+/** Free text continues the sender's open ticket changed within this long (issue 5). */
+const CONVERSATION_MS = 7 * 86_400_000;
+
 /**
- * `POST /webhooks/twilio/sms`: a verified inbound SMS becomes a ticket through the core's intake,
- * deduplicated on MessageSid (Twilio retries). The webhook answers with an empty TwiML response:
- * the number and query code reach the citizen as the ticket's "received" notification, through the
- * outbox like every later update (opt-outs, quiet hours, delivery records) — answering here too
- * would send them twice.
- * A message that is only an opt-out or opt-in word (TD / 退订 / STOP, KT / 恢复 / START) changes the
- * contact's opt-outs instead and makes no ticket (opt-out.ts). Keywords (CX, BT, TS …) and
- * conversation threading build on this in the SMS issue.
+ * `POST /webhooks/twilio/sms`: a verified inbound SMS (signature checked before anything is read or
+ * stored: missing → 400, wrong → 403) is answered once per MessageSid (answer-once.ts: a Twilio
+ * retry gets the first answer byte for byte) by what its keyword asks for (respond.ts): queries
+ * answered in this response as TwiML, new tickets acknowledged through the outbox.
  */
 export const smsChannel: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   await app.register(formbody);
-  const optDeps = {
-    contacts: app.store.contacts,
+  const lock = { ttlMs: config.ticketLockMs, waitMs: config.ticketLockWaitMs };
+  const deps: SmsDeps = {
+    store: app.store,
+    tickets: app.tickets,
+    answers: new SmsAnswers({ signature: config.smsSignature, maxParts: config.smsMaxParts }),
+    departments: new DepartmentCache(app.store.departments),
+    timeZone: config.timezone,
+    conversationMs: CONVERSATION_MS,
+    opt: { contacts: app.store.contacts, redis: app.redis, lock },
+  };
+  // An answer may wait for a ticket's lock (intake, a rating): the message's lock outlives that wait.
+  const once = {
+    answers: app.store.smsAnswers,
     redis: app.redis,
-    lock: { ttlMs: config.ticketLockMs, waitMs: config.ticketLockWaitMs },
+    lock: { ttlMs: config.ticketLockMs + config.ticketLockWaitMs, waitMs: config.ticketLockWaitMs },
   };
 
   app.post(
@@ -43,45 +58,38 @@ export const smsChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
     async (request, reply) => {
       const sms = request.body as TwilioSms;
       const sid = sms.MessageSid ?? sms.SmsSid;
-      const twiml = new twilio.twiml.MessagingResponse();
-      if (!sid || !sms.From) {
-        void reply.status(400).type('text/xml');
-        return twiml.toString();
+      const from = sms.From;
+      if (!sid || !from) {
+        return reply.status(400).type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
       }
-      const text = (sms.Body ?? '').replace(/\0/g, '');
-      const keyword = parseOptKeyword(text);
-      if (keyword) {
-        const phone = normalisePhone(sms.From);
-        const answer = phone
-          ? await applyOptKeyword(optDeps, { keyword, phone, messageSid: sid })
-          : { contactId: undefined, reply: undefined };
-        request.log.info(
-          { keyword, contact: answer.contactId, answered: answer.reply !== undefined },
-          'sms opt keyword',
-        );
-        if (answer.reply !== undefined) twiml.message(answer.reply);
-        void reply.type('text/xml');
-        return twiml.toString();
-      }
-      await app.tickets.intake(
-        {
-          channel: 'sms',
-          idempotencyKey: sid,
-          sender: { phone: sms.From },
-          text,
-          externalIds: [
-            { name: 'MessageSid', value: sid },
-            ...(sms.AccountSid ? [{ name: 'AccountSid', value: sms.AccountSid }] : []),
-            ...(sms.MessagingServiceSid
-              ? [{ name: 'MessagingServiceSid', value: sms.MessagingServiceSid }]
-              : []),
-            ...(sms.To ? [{ name: 'To', value: sms.To }] : []),
-          ],
-        },
-        { kind: 'citizen', id: sms.From },
+      // Who is texting is read while the lock is taken and the stored answers are asked: one
+      // database round trip less on every message. A retry answered from the store never awaits it.
+      const message = inbound(deps, sms, sid, from);
+      message.catch(() => undefined);
+      const answer = await answerOnce(once, sid, async () => respond(deps, await message));
+      request.log.info(
+        { keyword: answer.keyword, contact: answer.contactId, ticket: answer.ticketNumber },
+        'sms answered',
       );
-      void reply.type('text/xml');
-      return twiml.toString();
+      return reply.type('text/xml').send(answer.twiml);
     },
   );
 };
+
+/** The message in our words: the sender as a contact (and their language), Twilio's ids kept by name. */
+async function inbound(deps: SmsDeps, sms: TwilioSms, sid: string, from: string): Promise<InboundSms> {
+  const phone = normalisePhone(from);
+  const contactId = phone === undefined ? undefined : deps.store.contacts.idFor({ phone });
+  const contact = contactId === undefined ? undefined : await deps.store.contacts.findById(contactId);
+  const externalIds: NamedValue[] = [{ name: 'MessageSid', value: sid }];
+  if (sms.AccountSid) externalIds.push({ name: 'AccountSid', value: sms.AccountSid });
+  if (sms.MessagingServiceSid)
+    externalIds.push({ name: 'MessagingServiceSid', value: sms.MessagingServiceSid });
+  if (sms.To) externalIds.push({ name: 'To', value: sms.To });
+  return {
+    messageSid: sid,
+    sender: { from, phone, contactId, locale: contact?.language === 'en' ? 'en' : 'zh-CN' },
+    text: (sms.Body ?? '').replace(/\0/g, ''),
+    externalIds,
+  };
+}
