@@ -13,6 +13,11 @@ import { slaRoutes } from './api/sla-routes.js';
 import { devOutboxRoutes } from './channels/dev-outbox/routes.js';
 import { citizenPushRoutes } from './channels/push/citizen-routes.js';
 import { smsChannel } from './channels/sms/plugin.js';
+import { ivrWebhooks } from './channels/voice/ivr-webhooks.js';
+import { ivrRoutes } from './api/ivr-routes.js';
+import { callRoutes } from './api/call-routes.js';
+import { callTransfersPlugin } from './channels/voice/transfer-plugin.js';
+import { transferWebhooks } from './channels/voice/transfer-routes.js';
 import { twilioStatusRoutes } from './channels/twilio/status-routes.js';
 import { notificationRoutes } from './api/notification-routes.js';
 import { templateRoutes } from './api/template-routes.js';
@@ -68,6 +73,9 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
 
   await app.register(healthRoutes);
   await app.register(smsChannel, { config });
+  await app.register(ivrWebhooks, { config });
+  await app.register(callTransfersPlugin, { config });
+  await app.register(transferWebhooks, { config });
   await app.register(twilioStatusRoutes, { config });
   await app.register(citizenPushRoutes, { config });
   // Development mode (DESIGN §5): what would have gone to an unconfigured provider, to look at.
@@ -83,6 +91,8 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
       await api.register(templateRoutes);
       await api.register(notificationRoutes);
       await api.register(liveRoutes, { config });
+      await api.register(ivrRoutes, { config });
+      await api.register(callRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
+import { FakeLiveCalls } from './fake-twilio-live-calls.js';
 
 /**
  * A local stand-in for Twilio's REST API (2010-04-01 Messages and Calls), for the real SDK pointed
@@ -102,6 +103,8 @@ export class FakeTwilio {
   readonly requests: ReceivedRequest[] = [];
   readonly messages: FakeMessage[] = [];
   readonly calls: FakeCall[] = [];
+  /** Calls in progress, their updates and conference participants (fake-twilio-live-calls.ts). */
+  readonly live: FakeLiveCalls;
   /** Every status callback posted, with the HTTP status it got or the error it met. */
   readonly statusCallbacks: (StatusCallback & { response?: number; error?: string })[] = [];
   /** TCP connections accepted: shows whether the client keeps its connections alive. */
@@ -121,6 +124,7 @@ export class FakeTwilio {
 
   constructor(options: FakeTwilioOptions) {
     this.#options = options;
+    this.live = new FakeLiveCalls(options.accountSid);
     this.latencyMs = options.latencyMs ?? 0;
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
@@ -201,6 +205,11 @@ export class FakeTwilio {
         more_info: 'https://www.twilio.com/docs/errors/20003',
         status: 401,
       });
+      return;
+    }
+    const liveAnswer = this.live.handle(req.method ?? '', url.pathname, form);
+    if (liveAnswer) {
+      this.#json(res, liveAnswer.status, liveAnswer.body);
       return;
     }
     const route = ROUTE.exec(url.pathname);
