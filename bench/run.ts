@@ -2,6 +2,7 @@ import { runFanoutBenchmark } from './fanout.js';
 import { runIntakeBenchmark } from './intake.js';
 import { progress } from './lib/log.js';
 import { runRoutingBenchmark } from './routing.js';
+import { runSmsBenchmark } from './sms.js';
 
 /**
  * `npm run bench -- <name> [options]`: runs one named benchmark (options go to it, e.g. `fanout --runs 3`);
@@ -11,6 +12,7 @@ const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([
   ['intake', runIntakeBenchmark],
   ['fanout', runFanoutBenchmark],
   ['routing', runRoutingBenchmark],
+  ['sms', runSmsBenchmark],
 ]);
 
 const name = process.argv[2];

@@ -17,8 +17,11 @@ export class KeepAliveClient {
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  /** Resolves `true` on 2xx, otherwise "<status> <start of body>"; rejects on network errors. */
-  post(path: string, headers: OutgoingHttpHeaders, body: string): Promise<true | string> {
+  /**
+   * Resolves `true` on 2xx, otherwise "<status> <start of body>"; rejects on network errors. With
+   * `expect`, a 2xx counts only when its body contains that text (the body is then read).
+   */
+  post(path: string, headers: OutgoingHttpHeaders, body: string, expect?: string): Promise<true | string> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -31,7 +34,7 @@ export class KeepAliveClient {
         },
         (res) => {
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
+          if (status >= 200 && status < 300 && expect === undefined) {
             // Drain without decoding: the socket only returns to the pool once the body is read.
             res.resume();
             res.once('end', () => {
@@ -39,13 +42,15 @@ export class KeepAliveClient {
             });
             return;
           }
+          const ok = status >= 200 && status < 300;
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
-            if (text.length < ERROR_BODY_CHARS) text += chunk;
+            if (ok || text.length < ERROR_BODY_CHARS) text += chunk;
           });
           res.once('end', () => {
-            resolve(`${status} ${text.slice(0, ERROR_BODY_CHARS)}`);
+            if (ok && expect !== undefined && text.includes(expect)) resolve(true);
+            else resolve(`${status} ${ok ? 'unexpected answer: ' : ''}${text.slice(0, ERROR_BODY_CHARS)}`);
           });
         },
       );

@@ -52,6 +52,8 @@ export interface HubOptions {
   redisPrefix: string;
   apiToken: string;
   dbName: string;
+  /** More of the hub's environment (e.g. TWILIO_AUTH_TOKEN, PUBLIC_URL); wins over the defaults above. */
+  env?: Record<string, string>;
 }
 
 const STOP_GRACE_MS = 15_000;
@@ -145,6 +147,7 @@ function hubEnv(options: HubOptions): NodeJS.ProcessEnv {
     REDIS_PREFIX: options.redisPrefix,
     HUB_API_TOKEN: options.apiToken,
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
 }
 
