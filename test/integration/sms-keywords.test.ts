@@ -251,6 +251,20 @@ describe('SMS keywords', () => {
       const fresh = await text(phone, `CX ${opened.number}`);
       assert.match(fresh.messages[0] ?? '', /：已转交承办单位（市住房和城乡建设局），/);
     });
+
+    it('concurrent twins of a query (answered without the lock): one stored answer, all get it', async () => {
+      const phone = '+8613700200004';
+      await text(phone, 'TS 小区停水');
+      const opened = await onlyTicketOf(phone);
+      const before = await counts();
+      const sms = params(phone, `CX ${opened.number}`);
+      const answers = await Promise.all([0, 1, 2, 3, 4].map(() => post(sms, sign(sms))));
+      assert.deepEqual(
+        [...new Set(answers.map((a) => `${String(a.statusCode)} ${a.body}`))],
+        [`200 ${(await hub.app.store.smsAnswers.find(sms.MessageSid))?.twiml ?? 'not stored'}`],
+      );
+      assert.deepEqual(await counts(), { ...before, answers: before.answers + 1 });
+    });
   });
 
   describe('CX: status by number', () => {

@@ -7,9 +7,10 @@ import { normalisePhone } from '../../privacy/phone.js';
 import { SmsAnswers } from '../../templates/sms-answers/sms-answers.js';
 import type { NamedValue } from '../../tickets/types.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
-import { answerOnce } from './answer-once.js';
+import { answerOnce, answerQuery } from './answer-once.js';
 import type { InboundSms, SmsDeps } from './deps.js';
-import { respond } from './respond.js';
+import { parseSms } from './keywords.js';
+import { isPureQuery, respond } from './respond.js';
 
 interface TwilioSms {
   MessageSid?: string;
@@ -62,11 +63,15 @@ export const smsChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
       if (!sid || !from) {
         return reply.status(400).type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
       }
-      // Who is texting is read while the lock is taken and the stored answers are asked: one
-      // database round trip less on every message. A retry answered from the store never awaits it.
+      // Who is texting is read meanwhile (while a lock is taken and the stored answers are asked,
+      // for what changes something). A retry answered from the store never awaits it.
       const message = inbound(deps, sms, sid, from);
       message.catch(() => undefined);
-      const answer = await answerOnce(once, sid, async () => respond(deps, await message));
+      const command = parseSms(sms.Body ?? '');
+      const work = async () => respond(deps, await message, command);
+      const answer = isPureQuery(command)
+        ? await answerQuery(once, sid, work)
+        : await answerOnce(once, sid, work);
       request.log.info(
         { keyword: answer.keyword, contact: answer.contactId, ticket: answer.ticketNumber },
         'sms answered',

@@ -2,20 +2,25 @@ import twilio from 'twilio';
 import type { Answered } from './answer-once.js';
 import { converse } from './conversation.js';
 import type { InboundSms, Outcome, SmsDeps } from './deps.js';
-import { initialsOf, parseSms, type SmsCommand, type UsageOf } from './keywords.js';
+import { initialsOf, type SmsCommand, type UsageOf } from './keywords.js';
 import { openTicket } from './open-ticket.js';
 import { applyOptKeyword } from './opt-out.js';
 import { queryStatus } from './query-status.js';
 import { rateLatest } from './rate.js';
 import { querySubsidy } from './subsidy-query.js';
 
+/** Commands that change nothing but the answer store: answered without the per-message lock. */
+export function isPureQuery(command: SmsCommand): boolean {
+  return command.type === 'status' || command.type === 'help' || command.type === 'usage';
+}
+
 /**
  * What one verified inbound SMS asks for (keywords.ts), done by its use case, as the TwiML to answer
  * with: one `<Message>` for what is answered at once (queries, usage, a rating, an opt-out), an
  * empty `<Response/>` when the answer comes through the outbox (a new ticket's received notice).
  */
-export async function respond(deps: SmsDeps, sms: InboundSms): Promise<Answered> {
-  const outcome = await run(deps, sms, parseSms(sms.text));
+export async function respond(deps: SmsDeps, sms: InboundSms, command: SmsCommand): Promise<Answered> {
+  const outcome = await run(deps, sms, command);
   const twiml = new twilio.twiml.MessagingResponse();
   if (outcome.reply !== undefined) twiml.message(outcome.reply);
   return {
