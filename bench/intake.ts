@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { BSON, MongoClient, type Db } from 'mongodb';
-import { CleanupStack } from './lib/cleanup.js';
+import { reportAfterCleanup, type CleanupStack } from './lib/cleanup.js';
 import { KeepAliveClient } from './lib/http-client.js';
 import { buildProject, freePorts, HubProcess } from './lib/hub-process.js';
 import { closedLoop, openLoop, type LoadOptions, type Operation } from './lib/load.js';
@@ -71,16 +71,7 @@ interface LevelResult {
 
 export async function runIntakeBenchmark(signal: AbortSignal): Promise<void> {
   const secondsPerLevel = readSecondsPerLevel();
-  const cleanup = new CleanupStack();
-  let report: IntakeReport;
-  let cleanedUp: boolean;
-  try {
-    report = await measure(secondsPerLevel, cleanup, signal);
-  } finally {
-    cleanedUp = await cleanup.runAll();
-  }
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  if (!cleanedUp) throw new Error('the benchmark ran, but cleaning up failed (see above)');
+  await reportAfterCleanup((cleanup) => measure(secondsPerLevel, cleanup, signal));
 }
 
 function readSecondsPerLevel(): number {

@@ -5,7 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import twilio from 'twilio';
-import { CleanupStack } from './lib/cleanup.js';
+import { reportAfterCleanup, type CleanupStack } from './lib/cleanup.js';
 import { KeepAliveClient } from './lib/http-client.js';
 import { buildProject, freePorts, HubProcess, PROJECT_ROOT } from './lib/hub-process.js';
 import { closedLoop, openLoop, type LoadOptions, type Operation } from './lib/load.js';
@@ -59,16 +59,7 @@ interface Query {
 
 export async function runSmsBenchmark(signal: AbortSignal): Promise<void> {
   const options = readOptions(process.argv.slice(3));
-  const cleanup = new CleanupStack();
-  let report: unknown;
-  let cleanedUp: boolean;
-  try {
-    report = await measure(options, cleanup, signal);
-  } finally {
-    cleanedUp = await cleanup.runAll();
-  }
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  if (!cleanedUp) throw new Error('the benchmark ran, but cleaning up failed (see above)');
+  await reportAfterCleanup((cleanup) => measure(options, cleanup, signal));
 }
 
 function readOptions(args: string[]): Options {

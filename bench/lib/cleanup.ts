@@ -26,3 +26,22 @@ export class CleanupStack {
     return ok;
   }
 }
+
+/**
+ * Runs a benchmark with its own cleanup stack, cleans up whatever happened, then prints its report
+ * as the one JSON document on stdout. A failed cleanup fails the run after the report is out.
+ */
+export async function reportAfterCleanup(
+  measure: (cleanup: CleanupStack) => Promise<unknown>,
+): Promise<void> {
+  const cleanup = new CleanupStack();
+  let report: unknown;
+  let cleanedUp: boolean;
+  try {
+    report = await measure(cleanup);
+  } finally {
+    cleanedUp = await cleanup.runAll();
+  }
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (!cleanedUp) throw new Error('the benchmark ran, but cleaning up failed (see above)');
+}

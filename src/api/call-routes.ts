@@ -4,10 +4,8 @@ import { transferCall } from '../channels/voice/transfer.js';
 import { HubErrors } from '../errors.js';
 import { isValidTicketNumber } from '../tickets/ticket-number.js';
 import { requireHotline } from './guards.js';
-import { CallParams } from './ivr-schemas.js';
+import { CallParams, CallSid } from './ivr-schemas.js';
 import { errorReplies, literalUnion, TicketNumber } from './schemas.js';
-
-const CallSid = Type.String({ pattern: '^CA[0-9a-fA-F]{32}$' });
 
 const LinkBody = Type.Object({ ticket: TicketNumber }, { additionalProperties: false });
 const LinkReply = Type.Object({ callSid: Type.String(), ticket: Type.String(), linked: Type.Boolean() });

@@ -79,7 +79,9 @@ export const MenuVersionsReply = Type.Array(
   Type.Object({ version: Type.Integer(), updatedAt: DateTime, updatedBy: Type.String() }),
 );
 
-export const CallParams = Type.Object({ callSid: Type.String({ pattern: '^CA[0-9a-fA-F]{32}$' }) });
+/** Twilio's call identifier: `CA` and 32 hex digits. */
+export const CallSid = Type.String({ pattern: '^CA[0-9a-fA-F]{32}$' });
+export const CallParams = Type.Object({ callSid: CallSid });
 
 export const CallView = Type.Object({
   callSid: Type.String(),

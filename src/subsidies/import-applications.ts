@@ -1,13 +1,15 @@
 import type { ApplicationRepository } from '../store/applications.js';
+import { APPLICATION_COLUMNS, APPLICATION_REQUIRED, validateApplicationRow } from './application-rows.js';
+import type { CsvEncoding } from './csv-read.js';
+import { forEachLimit, type RowProblem } from './import-common.js';
 import {
-  APPLICATION_COLUMNS,
-  APPLICATION_REQUIRED,
-  validateApplicationRow,
-  type ApplicationField,
-} from './application-rows.js';
-import { CsvReadError, readCsv, type CsvEncoding } from './csv-read.js';
-import { forEachLimit, mapColumns, type RowProblem } from './import-common.js';
-import { emptyReport, setProblems, zeroCounts, type ImportMode, type ImportReport } from './import-report.js';
+  emptyReport,
+  openTable,
+  setProblems,
+  zeroCounts,
+  type ImportMode,
+  type ImportReport,
+} from './import-report.js';
 import type { ApplicationCase } from './types.js';
 
 /**
@@ -68,39 +70,15 @@ function parseFile(
   input: ImportApplicationsInput,
   report: ImportReport,
 ): { valid: { value: ApplicationCase; row: number }[]; problems: RowProblem[] } | undefined {
-  let table;
-  try {
-    table = readCsv(input.bytes, input.encoding ?? 'auto');
-  } catch (error) {
-    if (!(error instanceof CsvReadError)) throw error;
-    report.fatal = { message: `not a readable CSV file: ${error.message}`, line: error.line };
-    return undefined;
-  }
-  report.encoding = table.encoding;
-  report.rows = table.rows.length;
-  const columns = mapColumns<ApplicationField>(table.header, APPLICATION_COLUMNS, APPLICATION_REQUIRED);
-  report.ignoredColumns = columns.ignored;
-  report.columns = columns.names;
-  if (columns.missing.length > 0 || columns.duplicated.length > 0) {
-    const missing = columns.missing.map((field) => APPLICATION_COLUMNS[field][0] ?? field);
-    const twice = columns.duplicated;
-    report.fatal = {
-      line: 1,
-      message: [
-        missing.length ? `missing columns: ${missing.join(', ')}` : '',
-        twice.length ? `columns given twice: ${twice.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
-    };
-    return undefined;
-  }
+  const opened = openTable(input, report, { aliases: APPLICATION_COLUMNS, required: APPLICATION_REQUIRED });
+  if (!opened) return undefined;
+  const { table, index } = opened;
   const context = { departments: input.departments, timeZone: input.timeZone, now: input.now ?? new Date() };
   const byNumber = new Map<string, { value: ApplicationCase; row: number }>();
   const problems: RowProblem[] = [];
   const rejected = new Set<string>();
   for (const row of table.rows) {
-    const result = validateApplicationRow(row, { index: columns.index, count: table.header.length }, context);
+    const result = validateApplicationRow(row, { index, count: table.header.length }, context);
     if (!result.ok) {
       problems.push(...result.problems);
       continue;

@@ -1,4 +1,5 @@
-import type { RowProblem } from './import-common.js';
+import { CsvReadError, readCsv, type CsvEncoding, type CsvTable } from './csv-read.js';
+import { mapColumns, type ColumnAliases, type ColumnIndex, type RowProblem } from './import-common.js';
 
 /**
  * The validation report of a register import: JSON for scripts (stdout of `npm run import`) and a
@@ -105,4 +106,48 @@ export function setProblems(report: ImportReport, problems: RowProblem[]): void 
   report.problems = [...problems].sort((a, b) => a.row - b.row || byColumn(a, b));
   report.invalidRows = new Set(problems.map((p) => p.row)).size;
   report.validRows = report.rows - report.invalidRows;
+}
+
+/**
+ * The first step of every import: reads the file and maps its header onto our fields. An unreadable
+ * file, a missing required column (`extraMissing`: fields the caller requires in its own way) or a
+ * column given twice is recorded as the report's fatal problem, and nothing is returned.
+ */
+export function openTable<F extends string>(
+  file: { bytes: Uint8Array; encoding?: CsvEncoding | 'auto' },
+  report: ImportReport,
+  columnsOf: {
+    aliases: ColumnAliases<F>;
+    required: readonly F[];
+    extraMissing?: (index: ColumnIndex<F>) => F[];
+  },
+): { table: CsvTable; index: ColumnIndex<F> } | undefined {
+  let table;
+  try {
+    table = readCsv(file.bytes, file.encoding ?? 'auto');
+  } catch (error) {
+    if (!(error instanceof CsvReadError)) throw error;
+    report.fatal = { message: `not a readable CSV file: ${error.message}`, line: error.line };
+    return undefined;
+  }
+  report.encoding = table.encoding;
+  report.rows = table.rows.length;
+  const columns = mapColumns<F>(table.header, columnsOf.aliases, columnsOf.required);
+  report.ignoredColumns = columns.ignored;
+  report.columns = columns.names;
+  const missing = [...columns.missing, ...(columnsOf.extraMissing?.(columns.index) ?? [])];
+  if (missing.length > 0 || columns.duplicated.length > 0) {
+    const names = missing.map((field) => columnsOf.aliases[field][0] ?? field);
+    report.fatal = {
+      line: 1,
+      message: [
+        names.length > 0 ? `missing columns: ${names.join(', ')}` : '',
+        columns.duplicated.length > 0 ? `columns given twice: ${columns.duplicated.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    };
+    return undefined;
+  }
+  return { table, index: columns.index };
 }

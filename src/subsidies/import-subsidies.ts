@@ -1,16 +1,17 @@
 import type { SubsidyRepository } from '../store/subsidies.js';
 import type { PaymentInput, SubsidyHousehold, SubsidyPayment } from './types.js';
-import { CsvReadError, readCsv, type CsvEncoding } from './csv-read.js';
-import { forEachLimit, mapColumns, type RowProblem } from './import-common.js';
-import { emptyReport, setProblems, zeroCounts, type ImportMode, type ImportReport } from './import-report.js';
-import { checkWithinFile } from './subsidy-duplicates.js';
+import type { CsvEncoding } from './csv-read.js';
+import { forEachLimit, type RowProblem } from './import-common.js';
 import {
-  SUBSIDY_COLUMNS,
-  SUBSIDY_REQUIRED,
-  validateSubsidyRow,
-  type SubsidyField,
-  type SubsidyRow,
-} from './subsidy-rows.js';
+  emptyReport,
+  openTable,
+  setProblems,
+  zeroCounts,
+  type ImportMode,
+  type ImportReport,
+} from './import-report.js';
+import { checkWithinFile } from './subsidy-duplicates.js';
+import { SUBSIDY_COLUMNS, SUBSIDY_REQUIRED, validateSubsidyRow, type SubsidyRow } from './subsidy-rows.js';
 
 /**
  * Use-case: import a subsidy register (发放花名册, one row per payment) from CSV.
@@ -82,39 +83,19 @@ function parseFile(
   input: Omit<ImportSubsidiesInput, 'concurrency'>,
   report: ImportReport,
 ): { valid: SubsidyRow[]; problems: RowProblem[] } | undefined {
-  let table;
-  try {
-    table = readCsv(input.bytes, input.encoding ?? 'auto');
-  } catch (error) {
-    if (!(error instanceof CsvReadError)) throw error;
-    report.fatal = { message: `not a readable CSV file: ${error.message}`, line: error.line };
-    return undefined;
-  }
-  report.encoding = table.encoding;
-  report.rows = table.rows.length;
-  const columns = mapColumns<SubsidyField>(table.header, SUBSIDY_COLUMNS, SUBSIDY_REQUIRED);
-  report.ignoredColumns = columns.ignored;
-  report.columns = columns.names;
-  const missing = [...columns.missing];
-  if (columns.index.amountYuan === undefined && columns.index.amountFen === undefined)
-    missing.push('amountYuan');
-  if (missing.length > 0 || columns.duplicated.length > 0) {
-    const names = missing.map((field) => SUBSIDY_COLUMNS[field][0] ?? field);
-    report.fatal = {
-      line: 1,
-      message: [
-        names.length > 0 ? `missing columns: ${names.join(', ')}` : '',
-        columns.duplicated.length > 0 ? `columns given twice: ${columns.duplicated.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
-    };
-    return undefined;
-  }
+  const opened = openTable(input, report, {
+    aliases: SUBSIDY_COLUMNS,
+    required: SUBSIDY_REQUIRED,
+    // The amount may come in yuan or in fen: one of the two columns is required.
+    extraMissing: (index) =>
+      index.amountYuan === undefined && index.amountFen === undefined ? ['amountYuan'] : [],
+  });
+  if (!opened) return undefined;
+  const { table, index } = opened;
   const valid: SubsidyRow[] = [];
   const problems: RowProblem[] = [];
   for (const row of table.rows) {
-    const result = validateSubsidyRow(row, { index: columns.index, count: table.header.length }, input.today);
+    const result = validateSubsidyRow(row, { index, count: table.header.length }, input.today);
     if (result.ok) valid.push(result.value);
     else problems.push(...result.problems);
   }

@@ -5,7 +5,7 @@ import { cell, parseDate, type ColumnAliases, type ColumnIndex, type RowProblem 
 import { maskAccount } from './mask.js';
 import { phoneKey } from './phone-key.js';
 import { parseFen, parseYuan } from './money.js';
-import { SUBSIDY_TYPES, type PaymentStatus, type SubsidyType } from './types.js';
+import { SUBSIDY_TYPES, type PaymentInput, type PaymentStatus, type SubsidyType } from './types.js';
 
 /**
  * One row of a subsidy register (发放花名册): a household and one payment to it. Validation is pure:
@@ -48,21 +48,16 @@ export const SUBSIDY_COLUMNS: ColumnAliases<SubsidyField> = {
 export const SUBSIDY_REQUIRED: readonly SubsidyField[] = ['idNumber', 'headName', 'year', 'type'];
 
 /** A valid row, ready to write (the plain ID number stays in memory only: the store hashes it). */
-export interface SubsidyRow {
+export interface SubsidyRow extends Pick<
+  PaymentInput,
+  'year' | 'type' | 'batch' | 'amountFen' | 'status' | 'paidDate' | 'accountMasked' | 'bank'
+> {
   row: number;
   idNumber: string;
   headName: string;
   phones: string[];
   township?: string;
   village?: string;
-  year: number;
-  type: SubsidyType;
-  batch: string;
-  amountFen: number;
-  status: PaymentStatus;
-  paidDate?: string;
-  accountMasked?: string;
-  bank?: string;
 }
 
 const TYPE_NAMES: Record<string, SubsidyType> = {

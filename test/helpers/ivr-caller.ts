@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import twilio from 'twilio';
 import type { TestHub } from './hub.js';
+import { postTwilioForm } from './twilio-webhook.js';
 import { textOf, twimlVerbs, type XmlElement } from './twiml.js';
 
 /**
@@ -44,16 +45,7 @@ export async function postSigned(
   signature: string | null = sign(url, params),
 ): Promise<{ status: number; body: string }> {
   assert.ok(url.startsWith(PUBLIC_URL), `${url} is not under PUBLIC_URL`);
-  const response = await hub.request({
-    method: 'POST',
-    url: url.slice(PUBLIC_URL.length),
-    token: null,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(signature === null ? {} : { 'x-twilio-signature': signature }),
-    },
-    payload: new URLSearchParams(params).toString(),
-  });
+  const response = await postTwilioForm(hub, url.slice(PUBLIC_URL.length), params, signature);
   return { status: response.statusCode, body: response.body };
 }
 

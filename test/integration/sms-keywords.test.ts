@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import { DEMO_APPLICATIONS, DEMO_SUBSIDY_HOUSEHOLDS, loadDemoCases } from '../../src/seed-data.js';
 import { checkDigit } from '../../src/tickets/ticket-number.js';
 import type { Ticket } from '../../src/tickets/types.js';
+import { postTwilioForm } from '../helpers/twilio-webhook.js';
 import { command, issueToken, startHub, type TestHub } from '../helpers/hub.js';
 import { eventually } from '../helpers/notify.js';
 import { textOf, twimlVerbs } from '../helpers/twiml.js';
@@ -49,18 +50,8 @@ describe('SMS keywords', () => {
   const sign = (params: Record<string, string>) =>
     twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${PATH}`, params);
 
-  function post(params: Record<string, string>, signature: string | null) {
-    return hub.request({
-      method: 'POST',
-      url: PATH,
-      token: null,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(signature === null ? {} : { 'x-twilio-signature': signature }),
-      },
-      payload: new URLSearchParams(params).toString(),
-    });
-  }
+  const post = (params: Record<string, string>, signature: string | null) =>
+    postTwilioForm(hub, PATH, params, signature);
 
   const newSid = () => `SM${String(++nextSid).padStart(32, '0')}`;
   const params = (from: string, body: string, sid = newSid()) => ({

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import twilio from 'twilio';
 import { parseOptKeyword } from '../../src/channels/sms/opt-out.js';
 import { DELIVERY_RANK } from '../../src/store/deliveries.js';
+import { postTwilioForm } from '../helpers/twilio-webhook.js';
 import { command, issueToken, startHub, type TestHub } from '../helpers/hub.js';
 import { eventually, settled } from '../helpers/notify.js';
 
@@ -24,18 +25,8 @@ describe('SMS webhook', () => {
     await hub.close();
   });
 
-  function post(params: Record<string, string>, signature: string | null) {
-    return hub.request({
-      method: 'POST',
-      url: PATH,
-      token: null,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(signature === null ? {} : { 'x-twilio-signature': signature }),
-      },
-      payload: new URLSearchParams(params).toString(),
-    });
-  }
+  const post = (params: Record<string, string>, signature: string | null) =>
+    postTwilioForm(hub, PATH, params, signature);
 
   /** The newest ticket of the contact a phone maps to. */
   async function latestTicketOf(phone: string): Promise<string | undefined> {

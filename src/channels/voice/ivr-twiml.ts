@@ -21,6 +21,14 @@ export interface IvrRendering {
 // accepts any voice and language it knows, whatever the SDK's lists say.
 type SayAttributes = VoiceResponse.SayAttributes;
 
+/** `<Say>`'s attributes for the hotline's configured language and voice (also for transfers). */
+export function sayAttributes(speech: Pick<IvrRendering, 'language' | 'voice'>): SayAttributes {
+  return {
+    language: speech.language as SayAttributes['language'],
+    voice: speech.voice as SayAttributes['voice'],
+  };
+}
+
 /** The absolute, signed-to-be URL of a step, its state in the query. */
 export function stepUrl(publicUrl: string, link: StepLink): string {
   return `${publicUrl}${VOICE_PATH}/${link.step}?${encodeState(link.state)}`;
@@ -34,10 +42,7 @@ export function renderScript(script: Script, rendering: IvrRendering): string {
 }
 
 function render(response: twilio.twiml.VoiceResponse, step: Instruction, r: IvrRendering): void {
-  const say: SayAttributes = {
-    language: r.language as SayAttributes['language'],
-    voice: r.voice as SayAttributes['voice'],
-  };
+  const say = sayAttributes(r);
   const url = (link: StepLink) => stepUrl(r.publicUrl, link);
   switch (step.kind) {
     case 'say':

@@ -5,6 +5,7 @@ import { HubErrors } from '../../errors.js';
 import { withLock } from '../../redis/lock.js';
 import { CALL_STATUSES, callLockKey, type CallStatus } from '../../store/calls.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
+import { callInput, type TwilioVoiceParams } from './ivr-input.js';
 import { CALL_STATUS_PATH, TRANSFER_RESULT_PATH, WHISPER_PATH, whisperText } from './transfer.js';
 import { backToOperatorsTwiml, hangUpTwiml, whisperTwiml } from './transfer-twiml.js';
 
@@ -14,9 +15,6 @@ interface CallStatusParams {
   CallDuration?: string;
   DialCallStatus?: string;
 }
-
-/** A department line that did not pick up (or failed): the caller goes back to the operators. */
-const UNANSWERED = new Set(['busy', 'no-answer', 'failed', 'canceled']);
 
 /**
  * Twilio's side of operator transfers, every request signature-checked (missing 400, wrong 403):
@@ -74,7 +72,7 @@ export const transferWebhooks: FastifyPluginAsync<{ config: Config }> = async (a
   });
 
   app.post(TRANSFER_RESULT_PATH, options, async (request, reply) => {
-    const params = request.body as CallStatusParams;
+    const params = request.body as TwilioVoiceParams;
     const outcome = params.DialCallStatus ?? 'failed';
     if (params.CallSid)
       await app.store.calls.appendEvent({
@@ -83,13 +81,15 @@ export const transferWebhooks: FastifyPluginAsync<{ config: Config }> = async (a
         at: new Date(),
         detail: outcome,
       });
+    // The IVR's own reading of DialCallStatus: anything but answered sends the caller back.
+    const answered = callInput(params)?.dialOutcome === 'answered';
     void reply.type('text/xml');
-    return UNANSWERED.has(outcome)
-      ? backToOperatorsTwiml(
+    return answered
+      ? hangUpTwiml()
+      : backToOperatorsTwiml(
           '转接的部门暂时无人接听，正在为您转回人工服务，请稍候。',
           config.ivr.operatorQueue,
           speech,
-        )
-      : hangUpTwiml();
+        );
   });
 };

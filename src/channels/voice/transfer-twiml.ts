@@ -1,25 +1,14 @@
 import twilio from 'twilio';
-import type * as VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
+import { sayAttributes, type IvrRendering } from './ivr-twiml.js';
 
 /** How the hotline speaks: `language` (cmn-CN) and a matching voice (Polly.Zhiyu), from config. */
-export interface Speech {
-  language: string;
-  voice: string;
-}
+export type Speech = Pick<IvrRendering, 'language' | 'voice'>;
 
 /** How long a department line may ring before the caller hears that nobody answered. */
 export const DEPARTMENT_RING_SECONDS = 30;
 
-// The SDK's namespace exports the attribute interface, not the unions it is made of.
-type SayAttributes = VoiceResponse.SayAttributes;
-
 function say(response: twilio.twiml.VoiceResponse, text: string, speech: Speech): void {
-  // Any voice or language name Twilio knows is accepted on its side; the SDK's lists lag behind.
-  const attributes: SayAttributes = {
-    language: speech.language as SayAttributes['language'],
-    voice: speech.voice as SayAttributes['voice'],
-  };
-  response.say(attributes, text);
+  response.say(sayAttributes(speech), text);
 }
 
 /**
