@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 node scripts/build-embedded-db.mjs
 bash scripts/ensure-redis.sh
+bash scripts/ensure-system-packages.sh
 npm run -s lint
 npm run -s typecheck
 mapfile -t files < <(find test -name '*.test.ts' | sort)

@@ -73,6 +73,22 @@ const EnvSchema = Type.Object({
   IVR_OPERATOR_QUEUE: Type.String({ default: 'hotline-operators', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   IVR_QUEUE_MAX_WAIT_SECONDS: Type.Integer({ default: 300, minimum: 10, maximum: 3600 }),
   IVR_TRANSCRIBE: Type.Boolean({ default: false }),
+  SMTP_PORT: Type.Integer({ default: 2525, minimum: 0, maximum: 65535 }),
+  SMTP_HOST: Type.Optional(Type.String()),
+  MAIL_INBOUND: Type.Optional(Type.String()),
+  SMTP_MAX_BYTES: Type.Integer({ default: 10 * 1024 * 1024, minimum: 1024 }),
+  SMTP_MAX_CONNECTIONS: Type.Integer({ default: 20, minimum: 1, maximum: 1000 }),
+  SMTP_TLS_KEY: Type.Optional(Type.String()),
+  SMTP_TLS_CERT: Type.Optional(Type.String()),
+  MAIL_ATTACHMENT_MAX_BYTES: Type.Integer({ default: 5 * 1024 * 1024, minimum: 1024 }),
+  MAIL_ATTACHMENT_TYPES: Type.String({
+    default:
+      'image/jpeg,image/png,image/gif,application/pdf,text/plain,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  }),
+  IMAP_URL: Type.Optional(Type.String({ pattern: '^imaps?://' })),
+  IMAP_POLL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
+  WEB_RATE_PER_MINUTE: Type.Integer({ default: 60, minimum: 1 }),
+  WEB_LOOKUPS_PER_HOUR: Type.Integer({ default: 10, minimum: 1 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -151,6 +167,26 @@ export interface Config {
     queueMaxWaitSeconds: number;
     transcribe: boolean;
   };
+  /**
+   * Inbound mail (DESIGN §5): the SMTP listener (port 0 = off), the mailboxes it accepts (anything else
+   * is refused with 550: never a relay), the size limit enforced on the data stream (552), the
+   * connection limit, STARTTLS when a key and certificate are given, attachment limits, and optional
+   * IMAP polling of an existing mailbox.
+   */
+  mailInbound: {
+    port: number;
+    host: string;
+    mailboxes: string[];
+    maxBytes: number;
+    maxConnections: number;
+    tls: { keyFile: string; certFile: string } | undefined;
+    attachmentMaxBytes: number;
+    attachmentTypes: string[];
+    imapUrl: string | undefined;
+    imapPollMs: number;
+  };
+  /** Citizen pages: requests per minute per IP, and identity look-ups (track, subsidy, application) per hour. */
+  web: { ratePerMinute: number; lookupsPerHour: number };
 }
 
 /** Reads and validates the environment once; throws a readable error naming the bad variable. */
@@ -159,6 +195,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = envSchema<Env>({ schema: EnvSchema, data: source, env: false, dotenv: false });
   const dataDir = path.resolve(env.DATA_DIR);
   const secret = env.HUB_SECRET ?? generatedSecret(dataDir, 'hub-secret', 32);
+  const mailDomain = /@([^>\s]+)>?\s*$/.exec(env.MAIL_FROM ?? '')?.[1] ?? 'hub.invalid';
   return {
     host: env.HOST,
     port: env.PORT,
@@ -205,7 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       env.SMTP_URL && env.MAIL_FROM
         ? { url: env.SMTP_URL, from: env.MAIL_FROM, poolSize: env.SMTP_POOL_SIZE }
         : undefined,
-    mailDomain: /@([^>\s]+)>?\s*$/.exec(env.MAIL_FROM ?? '')?.[1] ?? 'hub.invalid',
+    mailDomain,
     smsSignature: env.SMS_SIGNATURE,
     smsMaxParts: env.SMS_MAX_PARTS,
     quietHours: env.QUIET_HOURS ? parseWindow(env.QUIET_HOURS) : undefined,
@@ -220,10 +257,32 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voice: env.VOICE_RATE_PER_SECOND,
       email: env.EMAIL_RATE_PER_SECOND,
     },
-    supervisorEmails: env.SUPERVISOR_EMAILS.split(',')
-      .map((address) => address.trim())
-      .filter((address) => address.length > 0),
+    supervisorEmails: list(env.SUPERVISOR_EMAILS),
+    mailInbound: {
+      port: env.SMTP_PORT,
+      host: env.SMTP_HOST ?? env.HOST,
+      mailboxes: list(env.MAIL_INBOUND ?? `12345@${mailDomain},mayor@${mailDomain}`).map((a) => a.toLowerCase()),
+      maxBytes: env.SMTP_MAX_BYTES,
+      maxConnections: env.SMTP_MAX_CONNECTIONS,
+      tls:
+        env.SMTP_TLS_KEY && env.SMTP_TLS_CERT
+          ? { keyFile: env.SMTP_TLS_KEY, certFile: env.SMTP_TLS_CERT }
+          : undefined,
+      attachmentMaxBytes: env.MAIL_ATTACHMENT_MAX_BYTES,
+      attachmentTypes: list(env.MAIL_ATTACHMENT_TYPES).map((t) => t.toLowerCase()),
+      imapUrl: env.IMAP_URL,
+      imapPollMs: env.IMAP_POLL_MS,
+    },
+    web: { ratePerMinute: env.WEB_RATE_PER_MINUTE, lookupsPerHour: env.WEB_LOOKUPS_PER_HOUR },
   };
+}
+
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 /** `21:00-08:00` → its two ends (a window may wrap past midnight). */

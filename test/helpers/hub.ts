@@ -39,6 +39,8 @@ export async function startHub(env: Record<string, string> = {}): Promise<TestHu
     HUB_API_TOKEN: token,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     STORE_TIMEOUT_MS: '1500',
+    // The inbound SMTP listener only where a test asks for it (SMTP_PORT), never on the default port.
+    SMTP_PORT: '0',
     ...(externalMongo ? { MONGODB_URI: externalMongo } : {}),
     ...env,
   });
