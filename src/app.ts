@@ -13,6 +13,8 @@ import { slaRoutes } from './api/sla-routes.js';
 import { devOutboxRoutes } from './channels/dev-outbox/routes.js';
 import { citizenPushRoutes } from './channels/push/citizen-routes.js';
 import { smsChannel } from './channels/sms/plugin.js';
+import { webChannel } from './channels/web/plugin.js';
+import { mailIntakePlugin } from './channels/email/mail-intake.js';
 import { ivrWebhooks } from './channels/voice/ivr-webhooks.js';
 import { ivrRoutes } from './api/ivr-routes.js';
 import { callRoutes } from './api/call-routes.js';
@@ -64,6 +66,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(ticketCorePlugin, { config });
   await app.register(templatesPlugin, { config });
   await app.register(notifyPlugin, { config });
+  await app.register(mailIntakePlugin, { config });
   if (config.runWorkers) {
     await app.register(slaTimersWorker, { config });
     await app.register(notifyWorkers, { config });
@@ -78,6 +81,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(transferWebhooks, { config });
   await app.register(twilioStatusRoutes, { config });
   await app.register(citizenPushRoutes, { config });
+  await app.register(webChannel, { config });
   // Development mode (DESIGN §5): what would have gone to an unconfigured provider, to look at.
   if (usesDevOutbox(config)) {
     await app.register(devOutboxRoutes, { outbox: app.store.devOutbox, timeZone: config.timezone });
