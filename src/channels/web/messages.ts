@@ -61,7 +61,11 @@ export function addMessages(words: Record<PageLanguage, Messages>): void {
 }
 
 /** The word for `key`, with `{{name}}` placeholders filled; the key itself when it is missing. */
-export function translate(language: PageLanguage, key: string, values: Record<string, unknown> = {}): string {
+export function translate(
+  language: PageLanguage,
+  key: string,
+  values: Record<string, string | number | undefined> = {},
+): string {
   const text = catalogue[language][key] ?? catalogue['zh-CN'][key] ?? key;
   return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
 }

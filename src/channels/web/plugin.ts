@@ -118,9 +118,10 @@ export const webChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
 function errorPage(error: FastifyError & { retryAfterMs?: number }): {
   status: number;
   key: string;
-  values?: Record<string, unknown>;
+  values?: Record<string, string | number>;
 } {
-  if (error.code?.startsWith('FST_CSRF_')) return { status: 403, key: 'error.csrf' };
+  if (typeof error.code === 'string' && error.code.startsWith('FST_CSRF_'))
+    return { status: 403, key: 'error.csrf' };
   if (error.statusCode === 429)
     return {
       status: 429,

@@ -52,8 +52,9 @@ export function compileViews(dir = VIEWS_DIR): RenderPage {
 function registerHelpers(hbs: typeof Handlebars): void {
   /** {{t "key" name=value}}: the word in the page's language. */
   hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-    const root = options.data?.root as { language?: PageLanguage } | undefined;
-    return translate(root?.language ?? 'zh-CN', key, options.hash as Record<string, unknown>);
+    const data = options.data as { root?: { language?: PageLanguage } } | undefined;
+    const root = data?.root;
+    return translate(root?.language ?? 'zh-CN', key, options.hash as Record<string, string | number>);
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   /** The other language, for the switch link. */
