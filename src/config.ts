@@ -261,7 +261,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailInbound: {
       port: env.SMTP_PORT,
       host: env.SMTP_HOST ?? env.HOST,
-      mailboxes: list(env.MAIL_INBOUND ?? `12345@${mailDomain},mayor@${mailDomain}`).map((a) => a.toLowerCase()),
+      mailboxes: list(env.MAIL_INBOUND ?? `12345@${mailDomain},mayor@${mailDomain}`).map((a) =>
+        a.toLowerCase(),
+      ),
       maxBytes: env.SMTP_MAX_BYTES,
       maxConnections: env.SMTP_MAX_CONNECTIONS,
       tls:

@@ -41,8 +41,19 @@ export const HubErrors = {
   ),
   /** A twin of this inbound message (a Twilio retry) is being answered right now: retry later. */
   MessageBusy: createError('HUB_ERR_MESSAGE_BUSY', 'Message %s is being answered; try again', 503),
+  /**
+   * An inbound mail is stored but could not be processed now (Redis away, a twin busy, a failure):
+   * the SMTP listener answers 451 so the sender retries, and the retry is deduplicated.
+   */
+  MailDeferred: createError('HUB_ERR_MAIL_DEFERRED', 'Mail %s is kept; send it again later', 503),
   /** An IVR menu that cannot be saved; details.problems give path and code (unknown_action …). */
   IvrMenuInvalid: createError('HUB_ERR_IVR_MENU_INVALID', 'Invalid IVR menu: %s', 400),
+  /** 公示 needs the citizen's consent (同意公开, given when they submitted the request). */
+  DisclosureNotAgreed: createError(
+    'HUB_ERR_DISCLOSURE_NOT_AGREED',
+    'The citizen did not agree that ticket %s may be published',
+    409,
+  ),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 

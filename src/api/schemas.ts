@@ -48,6 +48,8 @@ export const CreateTicketBody = Type.Object(
     body: Text(10_000),
     priority: Type.Optional(literalUnion(PRIORITIES)),
     anonymous: Type.Optional(Type.Boolean()),
+    /** The citizen agreed that the request and its answer may be published (同意公开). */
+    publicConsent: Type.Optional(Type.Boolean()),
     location: Type.Optional(Location),
     contact: Type.Optional(
       Type.Object(
@@ -189,6 +191,8 @@ export const TicketView = Type.Object(
         name: Type.Optional(Type.String()),
         contentType: Type.Optional(Type.String()),
         size: Type.Optional(Type.Integer()),
+        /** A mail attachment that was not kept, and why (type_not_allowed, too_large). */
+        refused: Type.Optional(Type.String()),
       }),
     ),
     contact: Type.Union([ContactView, Type.Null()]),
@@ -222,7 +226,13 @@ export const TicketView = Type.Object(
     rating: Type.Optional(
       Type.Object({ value: Type.String(), comment: Type.Optional(Type.String()), at: DateTime }),
     ),
-    disclosure: Type.Object({ public: Type.Boolean(), summary: Type.Optional(Type.String()) }),
+    disclosure: Type.Object({
+      public: Type.Boolean(),
+      /** The citizen agreed to publication (同意公开); `publish` needs it. */
+      consent: Type.Boolean(),
+      summary: Type.Optional(Type.String()),
+      publishedAt: Type.Optional(DateTime),
+    }),
     source: Type.Object({
       channel: Type.String(),
       idempotencyKey: Type.String(),
@@ -300,6 +310,8 @@ export const COMMAND_BODIES: Record<(typeof COMMAND_NAMES)[number], TSchema> = {
   deny_extension: body({ reason: Text(1000) }),
   rate: body({ value: literalUnion(RATINGS), comment: Type.Optional(Text(1000)) }),
   supervise: body({ reason: Text(1000) }),
+  publish: body({ summary: Text(2000) }),
+  unpublish: body({ reason: Type.Optional(Text(500)) }),
 };
 
 function body(properties: Record<string, TSchema>): TSchema {

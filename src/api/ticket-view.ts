@@ -86,7 +86,12 @@ export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: 
       }))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     rating: ticket.rating ? { ...ticket.rating, at: ticket.rating.at.toISOString() } : undefined,
-    disclosure: { public: ticket.disclosure.public, summary: ticket.disclosure.summary },
+    disclosure: {
+      public: ticket.disclosure.public,
+      consent: ticket.disclosure.consent ?? false,
+      summary: ticket.disclosure.summary,
+      publishedAt: ticket.disclosure.publishedAt?.toISOString(),
+    },
     source: {
       channel: ticket.source.channel,
       idempotencyKey: ticket.source.idempotencyKey,

@@ -56,6 +56,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           priority: body.priority,
           location: body.location,
           anonymous: body.anonymous,
+          publicConsent: body.publicConsent,
           attachments: body.attachments,
         },
         actor,

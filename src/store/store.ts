@@ -3,6 +3,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
 import { ApiTokenRepository } from './api-tokens.js';
 import { ApplicationRepository } from './applications.js';
+import { AttachmentRepository } from './attachments.js';
 import { AuditLogRepository } from './audit-log.js';
 import { ContactRepository } from './contacts.js';
 import { BroadcastRepository } from './broadcasts.js';
@@ -11,9 +12,13 @@ import { CalendarRepository } from './calendar.js';
 import { DeliveryRepository } from './deliveries.js';
 import { DepartmentRepository } from './departments.js';
 import { DevOutboxRepository } from './dev-outbox.js';
+import { DisclosureRepository } from './disclosures.js';
+import { InboundMailRepository } from './inbound-mails.js';
+import { ImapCursorRepository } from './imap-cursors.js';
 import { IvrMenuRepository } from './ivr-menus.js';
 import { MessageTemplateRepository } from './message-templates.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
+import { OtpChallengeRepository } from './otp-challenges.js';
 import { OutboxMarkRepository } from './outbox-marks.js';
 import { RoutingRuleRepository } from './routing-rules.js';
 import { SlaPolicyRepository } from './sla-policies.js';
@@ -48,6 +53,16 @@ export interface Store {
   calls: CallRepository;
   /** The answer given to each inbound SMS, by MessageSid (a Twilio retry gets the same). */
   smsAnswers: SmsAnswerRepository;
+  /** How far IMAP polling has read each mailbox (UIDVALIDITY, last UID), by account and mailbox. */
+  imapCursors: ImapCursorRepository;
+  /** Every inbound mail, raw, by Message-ID (or the hash of its bytes), with what became of it. */
+  inboundMails: InboundMailRepository;
+  /** Files citizens sent (mail attachments), by the SHA-256 of their bytes. */
+  attachments: AttachmentRepository;
+  /** One-time SMS codes of the web subsidy look-up (code kept hashed; deleted after expiry). */
+  otpChallenges: OtpChallengeRepository;
+  /** The public results board (公示): published tickets, nothing personal, by ticket number. */
+  disclosures: DisclosureRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
   uri: string;
   embedded: boolean;
@@ -127,6 +142,11 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       ivrMenus: new IvrMenuRepository(connection),
       calls: new CallRepository(connection),
       smsAnswers: new SmsAnswerRepository(connection),
+      imapCursors: new ImapCursorRepository(connection),
+      disclosures: new DisclosureRepository(connection),
+      inboundMails: new InboundMailRepository(connection),
+      attachments: new AttachmentRepository(connection),
+      otpChallenges: new OtpChallengeRepository(connection),
     };
     const models = [
       ...Object.values(repositories).map((r) => r.model),

@@ -61,7 +61,10 @@ const TicketSchema = new Schema(
     subject: String,
     body: { type: String, required: true },
     attachments: [
-      new Schema({ ref: String, name: String, contentType: String, size: Number }, { _id: false }),
+      new Schema(
+        { ref: String, name: String, contentType: String, size: Number, refused: String },
+        { _id: false },
+      ),
     ],
     contactId: String,
     anonymous: { type: Boolean, default: false },
@@ -84,7 +87,12 @@ const TicketSchema = new Schema(
     events: [Event],
     outbox: { type: Map, of: Outbox, default: {} },
     rating: { value: String, comment: String, at: Date },
-    disclosure: { public: { type: Boolean, default: false }, summary: String, publishedAt: Date },
+    disclosure: {
+      public: { type: Boolean, default: false },
+      consent: Boolean,
+      summary: String,
+      publishedAt: Date,
+    },
     source: {
       channel: String,
       idempotencyKey: String,

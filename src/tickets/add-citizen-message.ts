@@ -4,7 +4,7 @@ import type { CoreDeps } from './deps.js';
 import { resume } from './sla.js';
 import { isValidTicketNumber } from './ticket-number.js';
 import { writeTicket } from './write-ticket.js';
-import { ENDED_STATUSES, type Channel, type Ticket, type TicketEvent } from './types.js';
+import { ENDED_STATUSES, type AttachmentRef, type Channel, type Ticket, type TicketEvent } from './types.js';
 
 /** The event a citizen's message on their own ticket appends (补充说明). */
 export const CITIZEN_MESSAGE_EVENT = 'citizen_message';
@@ -17,6 +17,8 @@ export interface CitizenMessage {
   text: string;
   /** `<channel>:<idempotency key>` of the inbound message (SMS MessageSid …): a replay adds nothing. */
   messageKey: string;
+  /** Files sent with it (a mail reply's attachments), kept on the event. */
+  attachments?: AttachmentRef[];
 }
 
 /**
@@ -54,7 +56,11 @@ export async function addCitizenMessage(
       channel: message.channel,
       visibility: 'public',
       at: now,
-      data: { text: message.text, messageKey: message.messageKey },
+      data: {
+        text: message.text,
+        messageKey: message.messageKey,
+        ...(message.attachments?.length ? { attachments: message.attachments } : {}),
+      },
     };
     const set = answers ? { status: event.toStatus, sla: resume(deps.routing(), ticket.sla, now) } : {};
     return { change: { set, event, outbox: [] } };

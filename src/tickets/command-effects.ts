@@ -13,6 +13,7 @@ import {
   stopAll,
   stopClocks,
 } from './sla.js';
+import { publish, withdrawn } from './disclosure.js';
 import { flag } from './supervision.js';
 import { isValidTicketNumber } from './ticket-number.js';
 import type { OutboxAudience, Ticket, TicketStatus } from './types.js';
@@ -58,7 +59,11 @@ export async function effectOf(
         ...coDepartmentsAnswered(ticket, input.overrideReason),
         set: { sla: stopAll(ticket.sla, now) },
       };
-    case 'reopen':
+    case 'reopen': {
+      // A reopened ticket is no longer a result: it leaves the public board.
+      const off = withdrawn(ticket);
+      return { set: { ...off.set, sla: stopAll(ticket.sla, now) }, data: off.data };
+    }
     case 'cancel':
     case 'reject':
       return { set: { sla: stopAll(ticket.sla, now) } };
@@ -93,6 +98,10 @@ export async function effectOf(
           { audience: 'department', template: 'supervision.flagged', department: ticket.leadDepartment },
         ],
       };
+    case 'publish':
+      return publish(ticket, input.summary ?? '', now);
+    case 'unpublish':
+      return withdrawn(ticket);
     case 'start':
     case 'refuse_return':
     case 'note':

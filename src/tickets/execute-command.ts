@@ -3,6 +3,7 @@ import { newId } from '../store/ids.js';
 import type { TicketChange } from '../store/tickets.js';
 import { canSee } from './access.js';
 import { effectOf } from './command-effects.js';
+import { DISCLOSURE_COMMANDS, syncDisclosure } from './disclosure.js';
 import type { CoreDeps } from './deps.js';
 import {
   allowedCommands,
@@ -34,6 +35,8 @@ export interface CommandInput {
   workingDays?: number;
   value?: RatingValue;
   comment?: string;
+  /** 公示: the summary published on the results board. */
+  summary?: string;
   /** `<channel>:<idempotency key>` of the inbound message a citizen ran this by (kept on the event). */
   messageKey?: string;
 }
@@ -58,7 +61,10 @@ export async function executeCommand(deps: CoreDeps, request: CommandRequest): P
     if (!ticket || !canSee(request.actor, ticket)) throw new HubErrors.TicketNotFound(request.number);
     return { change: await decide(deps, ticket, request) };
   });
-  return 'ticket' in written ? written.ticket : written.done;
+  const ticket = 'ticket' in written ? written.ticket : written.done;
+  // The board's row follows the ticket once the ticket is written.
+  if (DISCLOSURE_COMMANDS.has(request.command)) await syncDisclosure(deps, ticket);
+  return ticket;
 }
 
 async function decide(deps: CoreDeps, ticket: Ticket, request: CommandRequest): Promise<TicketChange> {

@@ -111,8 +111,21 @@ function newTicket(
     visibility: 'public',
     at: now,
   };
+  // Links to other tickets are for staff only: internal events, nothing shown to this citizen.
+  const links: TicketEvent[] = (message.links ?? []).map((link) => ({
+    id: newId(),
+    type: 'linked',
+    fromStatus: 'received',
+    toStatus: 'received',
+    actor,
+    channel: message.channel,
+    visibility: 'internal',
+    at: now,
+    data: { ticket: link.ticket, reason: link.reason },
+  }));
   const outbox: Record<string, OutboxEntry> = {};
-  if (contactId) {
+  // acknowledge: false (mail loops, a sender acknowledged this hour) → no `received` notice.
+  if (contactId && message.acknowledge !== false) {
     const entry: OutboxEntry = {
       id: newId(),
       eventId: received.id,
@@ -141,10 +154,10 @@ function newTicket(
     status: 'received',
     sla: { clocks: {} },
     supervision: { flagged: false, flags: [] },
-    tags: [],
-    events: [received],
+    tags: [...new Set(message.tags ?? [])],
+    events: [received, ...links],
     outbox,
-    disclosure: { public: false },
+    disclosure: { public: false, consent: message.publicConsent ?? false },
     source: {
       channel: message.channel,
       idempotencyKey: message.idempotencyKey,

@@ -83,6 +83,13 @@ export const COMMANDS = {
   rate: r(['replied'], 'closed', HOTLINE, 'public', true),
   /** 督办: a supervisor flags the ticket for supervision. */
   supervise: r(OPEN, 'same', ['supervisor'], 'internal', false),
+  /**
+   * 公示: a resolved ticket goes on the public results board with a summary (only if the citizen
+   * agreed); the lead department (its staff) or a supervisor decides. Again: the summary is replaced.
+   */
+  publish: r(['closed'], 'same', ['supervisor', 'department'], 'public', false),
+  /** Taken off the board (reopening a published ticket does this too). */
+  unpublish: r(['closed'], 'same', ['supervisor', 'department'], 'internal', false),
 } as const satisfies Record<string, CommandRule>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -127,6 +134,8 @@ export const EVENT_OF: Record<CommandName, string> = {
   deny_extension: 'extension_denied',
   rate: 'rated',
   supervise: 'supervised',
+  publish: 'published',
+  unpublish: 'unpublished',
 };
 
 /** The commands that may run in a status (what a 409 lists). */

@@ -57,6 +57,8 @@ export interface AttachmentRef {
   name?: string;
   contentType?: string;
   size?: number;
+  /** Not kept, and why (`type_not_allowed`, `too_large`): listed so staff know the citizen sent it. */
+  refused?: string;
 }
 
 /** A name/value pair: how we keep vendor identifiers without letting their keys into ours. */
@@ -185,7 +187,11 @@ export interface Ticket {
   events: TicketEvent[];
   outbox: Record<string, OutboxEntry>;
   rating?: { value: RatingValue; comment?: string; at: Date };
-  disclosure: { public: boolean; summary?: string; publishedAt?: Date };
+  /**
+   * 公示: `consent` — the citizen agreed their request may be published (submit form, API); `public`
+   * — staff published it with `summary` (the `publish` command), shown on the public results board.
+   */
+  disclosure: { public: boolean; consent?: boolean; summary?: string; publishedAt?: Date };
   source: TicketSource;
   returnCount: number;
   mergedInto?: string;
@@ -207,8 +213,23 @@ export interface InboundMessage {
   priority?: Priority;
   location?: Location;
   anonymous?: boolean;
+  /** The citizen agreed that the request and its answer may be published (同意公开). */
+  publicConsent?: boolean;
   attachments?: AttachmentRef[];
   /** Vendor identifiers (MessageSid, AccountSid, Message-ID…), kept as name/value pairs. */
   externalIds?: NamedValue[];
   receivedAt?: Date;
+  /**
+   * False: no `received` notice to the citizen (mail loops: auto-replies, list mail, a sender
+   * already acknowledged this hour). Default true.
+   */
+  acknowledge?: boolean;
+  /** Tags the new ticket starts with (e.g. `needs_review`). */
+  tags?: string[];
+  /**
+   * Other tickets this message refers to, for staff (an internal `linked` event each, so nothing of
+   * the other ticket is shown to this ticket's citizen): a stranger quoting someone's number, a
+   * reply to an ended ticket.
+   */
+  links?: { ticket: string; reason: string }[];
 }

@@ -79,7 +79,7 @@ const EXPECTED: Record<TicketStatus, Partial<Record<CommandName, TicketStatus>>>
   },
   // rate: satisfied closes; dissatisfied may reopen instead (decided by its input, see the API tests).
   replied: { resolve: 'closed', reopen: 'reopened', note: 'replied', rate: 'closed', supervise: 'replied' },
-  closed: { reopen: 'reopened', note: 'closed' },
+  closed: { reopen: 'reopened', note: 'closed', publish: 'closed', unpublish: 'closed' },
   reopened: { dispatch: 'dispatched', cancel: 'cancelled', note: 'reopened', supervise: 'reopened' },
   return_review: {
     transfer: 'dispatched',

@@ -2,7 +2,8 @@ import { caseNumberKind } from '../../subsidies/application-number.js';
 import type { ApplicationCase } from '../../subsidies/types.js';
 import type { Ticket } from '../../tickets/types.js';
 import type { Outcome, Sender, SmsDeps } from './deps.js';
-import { localMinute, sameCode } from './local-time.js';
+import { localMinute } from '../../time/local-format.js';
+import { sameCode } from './local-time.js';
 
 export interface StatusQuery {
   number: string;
