@@ -14,7 +14,11 @@ import { devOutboxRoutes } from './channels/dev-outbox/routes.js';
 import { citizenPushRoutes } from './channels/push/citizen-routes.js';
 import { smsChannel } from './channels/sms/plugin.js';
 import { webChannel } from './channels/web/plugin.js';
+import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
 import { mailIntakePlugin } from './channels/email/mail-intake.js';
+import { imapPollerPlugin } from './channels/email/imap-plugin.js';
+import { smtpListener } from './channels/email/smtp-listener.js';
+import { attachmentRoutes } from './channels/email/attachment-routes.js';
 import { ivrWebhooks } from './channels/voice/ivr-webhooks.js';
 import { ivrRoutes } from './api/ivr-routes.js';
 import { callRoutes } from './api/call-routes.js';
@@ -70,12 +74,16 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   if (config.runWorkers) {
     await app.register(slaTimersWorker, { config });
     await app.register(notifyWorkers, { config });
+    // Optional polling of an existing mailbox (IMAP_URL): a background worker like the others.
+    if (config.mailInbound.imapUrl) await app.register(imapPollerPlugin, { config });
+    await app.register(subsidyCodeWorker, { config });
   }
   await app.register(authPlugin, { config });
   await app.register(metricsPlugin);
 
   await app.register(healthRoutes);
   await app.register(smsChannel, { config });
+  await app.register(smtpListener, { config });
   await app.register(ivrWebhooks, { config });
   await app.register(callTransfersPlugin, { config });
   await app.register(transferWebhooks, { config });
@@ -89,6 +97,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(
     async (api) => {
       await api.register(ticketsRoutes);
+      await api.register(attachmentRoutes);
       await api.register(adminRoutes);
       await api.register(routingRoutes);
       await api.register(slaRoutes);

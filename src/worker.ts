@@ -9,6 +9,9 @@ import { ticketCorePlugin } from './tickets/plugin.js';
 import { slaTimersWorker } from './tickets/timers-plugin.js';
 import { notifyPlugin } from './notify/plugin.js';
 import { notifyWorkers } from './notify/workers-plugin.js';
+import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
+import { mailIntakePlugin } from './channels/email/mail-intake.js';
+import { imapPollerPlugin } from './channels/email/imap-plugin.js';
 import { templatesPlugin } from './templates/plugin.js';
 
 /**
@@ -32,6 +35,12 @@ await app.register(templatesPlugin, { config });
 await app.register(notifyPlugin, { config });
 await app.register(slaTimersWorker, { config });
 await app.register(notifyWorkers, { config });
+await app.register(subsidyCodeWorker, { config });
+// IMAP polling (IMAP_URL) is a background worker too; a Redis lock per mailbox keeps it to one process.
+if (config.mailInbound.imapUrl) {
+  await app.register(mailIntakePlugin, { config });
+  await app.register(imapPollerPlugin, { config });
+}
 await app.ready();
 app.log.info('worker ready');
 

@@ -14,6 +14,8 @@ export const QueueName = {
   SlaTimers: 'sla-timers',
   /** Broadcast notices: one job per notice, which queues its recipients in resumable chunks. */
   Broadcasts: 'broadcasts',
+  /** One-time codes of the web subsidy look-up: send the SMS, later delete the expired challenge. */
+  SubsidyCodes: 'subsidy-codes',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -58,6 +60,15 @@ export type NotifyJob =
 /** A broadcast: one tracked job per notice, job id = broadcast id. */
 export interface BroadcastJob {
   broadcastId: string;
+}
+
+/**
+ * A one-time code of the web subsidy look-up (`/subsidies`): job `send` sends it by SMS, job `purge`
+ * deletes the expired challenge. Only the challenge id: the code and the phone are read from the
+ * store when the job runs. Job id = `<name>.<challengeId>`.
+ */
+export interface SubsidyCodeJob {
+  challengeId: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type NotifyJob,
   type NotifyQueueName,
   type SlaTimerJob,
+  type SubsidyCodeJob,
 } from './names.js';
 
 declare module 'fastify' {
@@ -16,6 +17,7 @@ declare module 'fastify' {
     queues: Map<NotifyQueueName, Queue<NotifyJob>>;
     slaTimers: Queue<SlaTimerJob>;
     broadcasts: Queue<BroadcastJob>;
+    subsidyCodes: Queue<SubsidyCodeJob>;
   }
 }
 
@@ -44,8 +46,15 @@ export const queuesPlugin = fp<{ config: Config }>(
     });
     app.decorate('slaTimers', slaTimers);
     app.decorate('broadcasts', broadcasts);
+    const subsidyCodes = new Queue<SubsidyCodeJob>(QueueName.SubsidyCodes, {
+      connection,
+      prefix: bullPrefix(config),
+    });
+    app.decorate('subsidyCodes', subsidyCodes);
     app.addHook('onClose', async () => {
-      await Promise.all([...queues.values(), slaTimers, broadcasts].map(async (queue) => queue.close()));
+      await Promise.all(
+        [...queues.values(), slaTimers, broadcasts, subsidyCodes].map(async (queue) => queue.close()),
+      );
       await connection.quit().catch(() => {
         connection.disconnect();
       });

@@ -45,7 +45,7 @@ const en: Messages = {
   'error.back': 'Back to the home page',
   'error.notFound': 'This page does not exist.',
   'error.csrf': 'This form has expired or did not come from this site. Go back, reload and send it again.',
-  'error.rateLimited': 'Too many attempts. Please try again in {{minutes}} minutes.',
+  'error.rateLimited': 'Too many attempts. Please try again in {{minutes}} minute(s).',
   'error.unavailable': 'We cannot handle this right now. Please try again later, or call 12345.',
   'error.badRequest': 'We could not read what was sent. Please check it and send it again.',
 };

@@ -10,6 +10,12 @@ import type { Config } from '../../config.js';
 import { isStoreUnavailable } from '../../store/errors.js';
 import { isPageLanguage, translate, type PageLanguage } from './messages.js';
 import { compileViews, WEB_DIR, type PageContext } from './views.js';
+import { applicationRoutes } from './application-routes.js';
+import { subsidyRoutes } from './subsidy-routes.js';
+import { boardRoutes } from './board-routes.js';
+import { rateRoutes } from './rate-routes.js';
+import { submitRoutes } from './submit-routes.js';
+import { trackRoutes } from './track-routes.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -94,6 +100,7 @@ export const webChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
     const context: PageContext = {
       language: this.request.pageLanguage,
       path: this.request.url.split('?')[0] ?? '/',
+      query: queryWithoutLanguage(this.request.url),
       title,
       csrf: this.generateCsrf(),
     };
@@ -110,10 +117,27 @@ export const webChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
     return reply.status(status).page('error', { message }, translate(request.pageLanguage, 'error.title'));
   });
 
+  await app.register(subsidyRoutes, { config });
+  await app.register(applicationRoutes, { config });
+  await app.register(submitRoutes, { config });
+  await app.register(trackRoutes, { config });
+  await app.register(rateRoutes, { config });
+  await app.register(boardRoutes, { config });
+
   app.get('/', { schema: { hide: true } }, (request: FastifyRequest, reply) =>
     reply.page('home', {}, translate(request.pageLanguage, 'home.title')),
   );
 };
+
+/** `a=1&b=2&` from `/x?a=1&lang=en&b=2`: the query the language switch keeps. */
+function queryWithoutLanguage(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return '';
+  const params = new URLSearchParams(url.slice(at + 1));
+  params.delete('lang');
+  const kept = params.toString();
+  return kept ? `${kept}&` : '';
+}
 
 function errorPage(error: FastifyError & { retryAfterMs?: number }): {
   status: number;

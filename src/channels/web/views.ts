@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../../config.js';
@@ -15,6 +15,11 @@ export interface PageContext {
   csrf?: string;
   /** The current path, for the language switch link. */
   path: string;
+  /**
+   * The current query without `lang`, each pair followed by `&` (empty when none), so the language
+   * switch keeps what the page needs (`/rate/N?t=…`, `/track?n=…`).
+   */
+  query?: string;
   title?: string;
 }
 
@@ -22,14 +27,16 @@ export type RenderPage = (view: string, context: PageContext, data?: Record<stri
 
 /**
  * The citizen pages' views, compiled once at boot (STYLE 11) from an isolated Handlebars instance:
- * `views/*.hbs` are pages rendered inside `views/layout.hbs`, `views/partials/*.hbs` are partials.
+ * `views/*.hbs` are pages rendered inside `views/layout.hbs`, `views/partials/*.hbs` (if any)
+ * are partials.
  * Every value is escaped by Handlebars; no view uses triple braces for anything a person typed.
  */
 export function compileViews(dir = VIEWS_DIR): RenderPage {
   const hbs = Handlebars.create();
   registerHelpers(hbs);
   const partialsDir = path.join(dir, 'partials');
-  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+  const partials = existsSync(partialsDir) ? readdirSync(partialsDir) : [];
+  for (const file of partials.filter((f) => f.endsWith('.hbs'))) {
     hbs.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialsDir, file), 'utf8'));
   }
   const pages = new Map<string, HandlebarsTemplateDelegate>();

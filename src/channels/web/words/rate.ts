@@ -1,0 +1,51 @@
+import { addMessages } from '../messages.js';
+
+/** Words of the rating page (`/rate/NUMBER?t=…`, the link in the answer notice), both languages. */
+addMessages({
+  'zh-CN': {
+    'rate.title': '评价办理结果',
+    'rate.number': '工单号',
+    'rate.department': '答复部门',
+    'rate.answer': '答复内容',
+    'rate.answeredAt': '答复时间：{{at}}',
+    'rate.question': '您对这次办理满意吗？ *',
+    'rate.comment': '意见或建议（选填）',
+    'rate.commentHint': '最多 {{max}} 个字',
+    'rate.send': '提交评价',
+    'rate.error.value': '请选择满意、基本满意或不满意。',
+    'rate.error.commentLong': '意见请不要超过 {{max}} 个字（现在 {{count}} 字）。',
+    'rate.badLink': '这个评价链接无效或不完整。请使用短信或邮件中的完整链接，或拨打 12345 评价。',
+    'rate.thanks': '感谢您的评价！',
+    'rate.rated': '您的评价：{{value}}',
+    'rate.reopened': '您对答复不满意，我们已安排重新办理，办理进展会继续通知您。',
+    'rate.supervised': '您的意见已转交督办人员跟进。',
+    'rate.notYet': '这个工单还没有答复，答复后即可评价。',
+    'rate.closed': '这个工单已经办结，不需要再评价。如有意见请拨打 12345。',
+    'rate.ended': '这个工单已经结束，不能评价。',
+    'rate.track': '查看办理进度',
+  },
+  en: {
+    'rate.title': 'Rate the answer',
+    'rate.number': 'Request number',
+    'rate.department': 'Answered by',
+    'rate.answer': 'Answer',
+    'rate.answeredAt': 'Answered on {{at}}',
+    'rate.question': 'Are you satisfied with how this was handled? *',
+    'rate.comment': 'Comments (optional)',
+    'rate.commentHint': 'At most {{max}} characters',
+    'rate.send': 'Send rating',
+    'rate.error.value': 'Please choose satisfied, mostly satisfied or not satisfied.',
+    'rate.error.commentLong': 'Please keep comments to {{max}} characters (now {{count}}).',
+    'rate.badLink':
+      'This rating link is not valid or not complete. Use the whole link from the SMS or email, or call 12345 to rate.',
+    'rate.thanks': 'Thank you for your rating!',
+    'rate.rated': 'Your rating: {{value}}',
+    'rate.reopened':
+      'As you were not satisfied, the request will be handled again; we will keep you informed.',
+    'rate.supervised': 'Your comments were passed to the supervisors to follow up.',
+    'rate.notYet': 'This request has not been answered yet. You can rate it once it has.',
+    'rate.closed': 'This request has been resolved and needs no rating. Call 12345 if you have comments.',
+    'rate.ended': 'This request has ended and cannot be rated.',
+    'rate.track': 'See the progress',
+  },
+});

@@ -1,0 +1,98 @@
+import { addMessages } from '../messages.js';
+
+/** Words of the submit form (`/submit`) and its confirmation page, both languages. */
+addMessages({
+  'zh-CN': {
+    'submit.title': '我要反映',
+    'submit.intro': '请写清楚事情发生的时间、地点和经过。带 * 的是必填项。',
+    'submit.kind': '诉求类型 *',
+    'submit.choose': '请选择',
+    'submit.category': '问题分类',
+    'submit.text': '诉求内容 *',
+    'submit.textHint': '{{min}} 至 {{max}} 个字',
+    'submit.place': '所在区县 / 街道乡镇',
+    'submit.address': '详细地点',
+    'submit.addressHint': '如：某某路 12 号附近',
+    'submit.contact': '联系方式（选填）',
+    'submit.contactHint': '留下手机号码，办理进展会以短信通知您，也可凭手机号后四位查询。',
+    'submit.name': '姓名',
+    'submit.phone': '手机或电话',
+    'submit.email': '电子邮箱',
+    'submit.anonymous': '匿名：不向承办部门显示我的姓名和联系方式',
+    'submit.consent': '同意公开：办结后可将诉求和办理结果去除个人信息后公示',
+    'submit.send': '提交',
+    'submit.problems': '有 {{count}} 处需要修改，请看下面的红字提示。',
+    'submit.error.kind': '请选择诉求类型。',
+    'submit.error.category': '请从列表中选择问题分类。',
+    'submit.error.textEmpty': '请填写诉求内容。',
+    'submit.error.textShort': '内容太短，请至少写 {{min}} 个字，说清楚是什么事。',
+    'submit.error.textLong': '内容太长（{{count}} 字），请不要超过 {{max}} 个字。',
+    'submit.error.place': '请从列表中选择区县或街道。',
+    'submit.error.addressLong': '详细地点请不要超过 {{max}} 个字。',
+    'submit.error.nameLong': '姓名请不要超过 {{max}} 个字。',
+    'submit.error.phone':
+      '电话号码不正确，请填写 11 位手机号或带区号的电话，如 13800138000 或 0311-86681001。',
+    'submit.error.email': '电子邮箱格式不正确，应类似 name@example.com。',
+    'submit.doneTitle': '提交成功',
+    'submit.done': '您的诉求已受理。请记下工单号和查询码，查询进度时需要用到。',
+    'submit.again':
+      '这份表单之前已经提交过，下面是当时生成的工单。您后来修改的内容没有保存；如需补充，请重新提交或拨打 12345。',
+    'submit.number': '工单号',
+    'submit.queryCode': '查询码',
+    'submit.howToTrack':
+      '查询进度：在本站“查询工单进度”输入工单号和查询码，或发送短信“CX 工单号 查询码”，或拨打 12345。',
+    'submit.smsNotice': '办理进展还会通知到您留下的联系方式。',
+    'submit.trackNow': '查询这个工单',
+    'submit.another': '再提交一个诉求',
+    'submit.expired': '这个确认页面已过期。请用工单号和查询码查询进度。',
+  },
+  en: {
+    'submit.title': 'Submit a request',
+    'submit.intro': 'Please say when and where it happened and what happened. Fields marked * are required.',
+    'submit.kind': 'Type of request *',
+    'submit.choose': 'Please choose',
+    'submit.category': 'Topic',
+    'submit.text': 'Your request *',
+    'submit.textHint': '{{min}} to {{max}} characters',
+    'submit.place': 'District / subdistrict or town',
+    'submit.address': 'Exact place',
+    'submit.addressHint': 'For example: near No. 12, some road',
+    'submit.contact': 'How to reach you (optional)',
+    'submit.contactHint':
+      'Leave a mobile number to get progress updates by SMS; its last four digits also let you track the request.',
+    'submit.name': 'Name',
+    'submit.phone': 'Mobile or phone',
+    'submit.email': 'Email',
+    'submit.anonymous': 'Anonymous: do not show my name and contact details to the department',
+    'submit.consent':
+      'May be published: once resolved, the request and its result may be shown publicly without personal details',
+    'submit.send': 'Send',
+    'submit.problems': '{{count}} field(s) need changing: see the red notes below.',
+    'submit.error.kind': 'Please choose the type of request.',
+    'submit.error.category': 'Please choose a topic from the list.',
+    'submit.error.textEmpty': 'Please write what your request is about.',
+    'submit.error.textShort':
+      'This is too short: please write at least {{min}} characters so we understand the matter.',
+    'submit.error.textLong': 'This is too long ({{count}} characters): please keep it to {{max}}.',
+    'submit.error.place': 'Please choose a district or subdistrict from the list.',
+    'submit.error.addressLong': 'Please keep the place to {{max}} characters.',
+    'submit.error.nameLong': 'Please keep the name to {{max}} characters.',
+    'submit.error.phone':
+      'This phone number is not valid: give an 11-digit mobile or a number with its area code, e.g. 13800138000 or 0311-86681001.',
+    'submit.error.email': 'This email address is not valid; it should look like name@example.com.',
+    'submit.doneTitle': 'Request received',
+    'submit.done':
+      'Your request has been received. Note the request number and query code: you need both to track it.',
+    'submit.again':
+      'This form had been sent before: below is the request it made then. Changes made afterwards were not saved; to add something, send a new request or call 12345.',
+    'submit.number': 'Request number',
+    'submit.queryCode': 'Query code',
+    'submit.howToTrack':
+      'To track it: use "Track a request" on this site with the number and query code, text "CX number code", or call 12345.',
+    'submit.smsNotice': 'We will also send progress updates to the contact details you gave.',
+    'submit.trackNow': 'Track this request',
+    'submit.another': 'Submit another request',
+    'submit.expired':
+      'This confirmation page has expired. Track your request with its number and query code.',
+  },
+});
