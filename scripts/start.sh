@@ -34,6 +34,8 @@ for _ in $(seq 1 120); do
     cat <<TXT
 
   Citizen interaction hub is running
+    citizen pages  $base/   (submit, track, subsidies, applications, board)
+    mailbox        SMTP on port ${SMTP_PORT:-2525} for 12345@ and mayor@ (MAIL_INBOUND)
     staff API      $base/api/v1        (Authorization: Bearer $HUB_API_TOKEN)
     API docs       $base/docs
     live events    ${base/http/ws}/api/v1/live
