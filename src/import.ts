@@ -7,11 +7,14 @@ import { importApplications } from './subsidies/import-applications.js';
 import { exitCode, formatSummary, type ImportMode, type ImportReport } from './subsidies/import-report.js';
 import { importSubsidies } from './subsidies/import-subsidies.js';
 import type { CsvEncoding } from './subsidies/csv-read.js';
+import { IMPORT_LIMITS } from './subsidies/import-limits.js';
+import { detectFormat, readTable } from './subsidies/table-read.js';
 import { toLocal } from './time/zoned-time.js';
 
 /**
- * `npm run import -- subsidies|applications <file.csv> [--dry-run | --all-or-nothing] [--encoding gbk]`
+ * `npm run import -- subsidies|applications <file.csv|file.xlsx> [--dry-run | --all-or-nothing] [--encoding gbk]`
  *
+ * A workbook (XLSX, told by its bytes) is read from its first worksheet, with the same columns.
  * Validates every row and prints the report: JSON on stdout (for scripts), a readable summary on
  * stderr. Exit 0: every row imported; 2: some rows had problems (the others were imported, unless
  * --dry-run or --all-or-nothing); 1: the file could not be imported at all (or bad arguments).
@@ -20,7 +23,7 @@ import { toLocal } from './time/zoned-time.js';
  */
 
 const USAGE =
-  'usage: npm run import -- subsidies|applications <file.csv> [--dry-run | --all-or-nothing] [--encoding utf-8|gbk]';
+  'usage: npm run import -- subsidies|applications <file.csv|file.xlsx> [--dry-run | --all-or-nothing] [--encoding utf-8|gbk]';
 
 const ENCODINGS: Record<string, CsvEncoding | 'auto'> = {
   auto: 'auto',
@@ -83,8 +86,14 @@ async function main(): Promise<number> {
   });
   let report: ImportReport;
   try {
+    // No row limit here: the limits protect the HTTP process (see import-limits.ts), not a one-off run.
+    const table =
+      detectFormat(bytes) === 'csv'
+        ? undefined
+        : await readTable(bytes, { limits: { ...IMPORT_LIMITS, maxRows: Number.POSITIVE_INFINITY } });
     const input = {
       bytes,
+      table,
       source: path.basename(args.file),
       mode: args.mode,
       encoding: args.encoding,

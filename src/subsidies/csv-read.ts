@@ -11,17 +11,31 @@ import { toHalfWidth } from '../text/width.js';
 export type CsvEncoding = 'utf-8' | 'utf-16le' | 'gb18030';
 
 export interface CsvRow {
-  /** Line of the file the record starts on. */
+  /** Line of the file the record starts on (an XLSX row: its number in the sheet). */
   row: number;
   /** The cells in header order, trimmed. */
   cells: string[];
+  /** Cells whose text cannot be trusted as read (XLSX only), by cell index: see {@link CellFlag}. */
+  flags?: Partial<Record<number, CellFlag>>;
 }
 
-export interface CsvTable {
-  encoding: CsvEncoding;
+/**
+ * Why a spreadsheet cell's text cannot be trusted: `long-number` — a number of 16 digits or more
+ * (Excel keeps 15 significant digits, so an ID or account typed as a number has lost its tail);
+ * `formula-error` — an error value (#N/A, #VALUE! …); `formula-no-result` — a formula whose result
+ * was never saved (a file written by a program, not by Excel).
+ */
+export type CellFlag = 'long-number' | 'formula-error' | 'formula-no-result';
+
+/** A register read from any format: the header and the non-empty rows. */
+export interface SheetTable {
   /** Normalised header names (see {@link normaliseHeader}). */
   header: string[];
   rows: CsvRow[];
+}
+
+export interface CsvTable extends SheetTable {
+  encoding: CsvEncoding;
 }
 
 export class CsvReadError extends Error {

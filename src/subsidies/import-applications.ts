@@ -1,15 +1,17 @@
 import type { ApplicationRepository } from '../store/applications.js';
 import { APPLICATION_COLUMNS, APPLICATION_REQUIRED, validateApplicationRow } from './application-rows.js';
 import type { CsvEncoding } from './csv-read.js';
-import { forEachLimit, type RowProblem } from './import-common.js';
+import { flaggedCells, forEachLimit, withFlagged, type RowProblem } from './import-common.js';
 import {
   emptyReport,
   openTable,
   setProblems,
   zeroCounts,
+  type ImportHooks,
   type ImportMode,
   type ImportReport,
 } from './import-report.js';
+import type { TableRead } from './table-read.js';
 import type { ApplicationCase } from './types.js';
 
 /**
@@ -20,8 +22,10 @@ import type { ApplicationCase } from './types.js';
  * rejected. Re-running a file writes nothing.
  */
 
-export interface ImportApplicationsInput {
+export interface ImportApplicationsInput extends ImportHooks {
   bytes: Uint8Array;
+  /** The file already read (an XLSX, or a CSV read with limits): `bytes` and `encoding` are then unused. */
+  table?: TableRead;
   source: string;
   mode: ImportMode;
   encoding?: CsvEncoding | 'auto';
@@ -43,6 +47,7 @@ export async function importApplications(
   if (!parsed) return report;
   const planned: Planned[] = [];
   const problems = [...parsed.problems];
+  let checked = 0;
   await forEachLimit(parsed.valid, input.concurrency ?? 8, async ({ value, row }) => {
     const stored = await repository.findByNumber(value.number);
     if (stored && !sameCase(stored, value)) problems.push(conflict(row));
@@ -52,14 +57,18 @@ export async function importApplications(
         row,
         action: !stored ? 'created' : same(stored, value) ? 'unchanged' : 'updated',
       });
+    input.onProgress?.({ phase: 'checking', done: ++checked, total: parsed.valid.length });
   });
   setProblems(report, problems);
   const counts = zeroCounts();
   for (const p of planned) counts[p.action]++;
   report.counts = { applications: counts };
   if (input.mode === 'import' || (input.mode === 'all-or-nothing' && problems.length === 0)) {
+    await input.beforeWrite?.(report);
+    let written = 0;
     await forEachLimit(planned, input.concurrency ?? 8, async (p) => {
       if (p.action !== 'unchanged') await repository.upsert(p.value);
+      input.onProgress?.({ phase: 'writing', done: ++written, total: planned.length });
     });
     report.written = true;
   }
@@ -79,8 +88,9 @@ function parseFile(
   const rejected = new Set<string>();
   for (const row of table.rows) {
     const result = validateApplicationRow(row, { index, count: table.header.length }, context);
-    if (!result.ok) {
-      problems.push(...result.problems);
+    const flagged = flaggedCells(row, index, report.columns);
+    if (!result.ok || flagged.length > 0) {
+      problems.push(...withFlagged(flagged, result.ok ? [] : result.problems));
       continue;
     }
     const first = byNumber.get(result.value.number);

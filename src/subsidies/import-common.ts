@@ -1,6 +1,6 @@
 import { fromLocal } from '../time/zoned-time.js';
 import { toHalfWidth } from '../text/width.js';
-import type { CsvRow } from './csv-read.js';
+import type { CellFlag, CsvRow } from './csv-read.js';
 
 /**
  * What every register import shares: the problem list of the report, header → field mapping by
@@ -30,7 +30,11 @@ export type ProblemCode =
   | 'duplicate-row'
   | 'conflicting-rows'
   | 'household-mismatch'
-  | 'conflict-stored';
+  | 'conflict-stored'
+  /** XLSX: an ID or account typed as a number (Excel kept 15 digits of it). */
+  | 'stored-as-number'
+  /** XLSX: a formula whose result is an error or was never saved. */
+  | 'cell-error';
 
 /**
  * One problem of one row. `row` is the line of the file the record starts on (header = 1); values
@@ -83,6 +87,63 @@ export function cell<F extends string>(row: CsvRow, index: ColumnIndex<F>, field
   return i === undefined ? '' : (row.cells[i] ?? '');
 }
 
+/** How a problem of a flagged cell names the field (others are named by their column in the file). */
+const FIELD_LABELS: Record<string, string> = {
+  idNumber: 'ID number',
+  account: 'account',
+  phones: 'phone',
+  applicantPhone: 'phone',
+  number: 'case number',
+  queryCode: 'query code',
+  amountYuan: 'amount',
+  amountFen: 'amount',
+};
+
+/**
+ * The problems of a row's flagged cells (XLSX, see `CellFlag`) in columns the import reads; a
+ * flagged cell in an ignored column does not matter. `names`: field → header in the file.
+ */
+export function flaggedCells<F extends string>(
+  row: CsvRow,
+  index: ColumnIndex<F>,
+  names: Record<string, string>,
+): RowProblem[] {
+  if (!row.flags) return [];
+  const problems: RowProblem[] = [];
+  for (const field of Object.keys(index) as F[]) {
+    const flag = row.flags[index[field] as number];
+    if (!flag) continue;
+    const label = FIELD_LABELS[field] ?? names[field] ?? field;
+    problems.push({ row: row.row, column: field, ...FLAG_PROBLEMS[flag](label) });
+  }
+  return problems;
+}
+
+const FLAG_PROBLEMS: Record<CellFlag, (label: string) => Pick<RowProblem, 'code' | 'message'>> = {
+  'long-number': (label) => ({
+    code: 'stored-as-number',
+    message: `${label} stored as a number; format the column as text (Excel keeps only 15 digits) and type it again`,
+  }),
+  'formula-error': (label) => ({
+    code: 'cell-error',
+    message: `${label}: the cell shows an error (#N/A, #VALUE! …)`,
+  }),
+  'formula-no-result': (label) => ({
+    code: 'cell-error',
+    message: `${label}: a formula without a saved result; open the file in Excel and save it again`,
+  }),
+};
+
+/**
+ * A row's problems when some of its cells were flagged: the flags' problems, and the validator's
+ * for the other columns (its verdict on a flagged cell — "check digit does not match" for a rounded
+ * ID — would send the clerk looking for a typo that is not there).
+ */
+export function withFlagged(flagged: RowProblem[], validated: RowProblem[]): RowProblem[] {
+  const columns = new Set(flagged.map((p) => p.column));
+  return [...flagged, ...validated.filter((p) => !columns.has(p.column))];
+}
+
 /**
  * `2025-05-20`, `2025/5/20`, `2025.5.20`, `20250520`, `2025年5月20日` (a time after it is ignored) →
  * `2025-05-20`; undefined for anything else or an impossible date. Day-first and month-first
@@ -114,6 +175,12 @@ export function parseDateTime(text: string, timeZone: string): Date | undefined 
   if (Number(h) > 23 || Number(m) > 59 || Number(sec) > 59) return undefined;
   const at = fromLocal(date, Number(h) * 60 + Number(m), timeZone);
   return new Date(at.getTime() + Number(sec) * 1000);
+}
+
+/** Text from an uploaded file without NUL and other control characters (the store refuses `\0`, DESIGN §5a). */
+export function withoutControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  return text.replace(/[\u0000-\u001f\u007f]/g, '');
 }
 
 /** Runs `task` over `items` with at most `limit` at a time (database round trips of an import). */

@@ -1,5 +1,6 @@
-import { CsvReadError, readCsv, type CsvEncoding, type CsvTable } from './csv-read.js';
+import type { CsvEncoding, SheetTable } from './csv-read.js';
 import { mapColumns, type ColumnAliases, type ColumnIndex, type RowProblem } from './import-common.js';
+import { readCsvTable, type ImportFormat, type TableRead } from './table-read.js';
 
 /**
  * The validation report of a register import: JSON for scripts (stdout of `npm run import`) and a
@@ -24,6 +25,8 @@ export interface ImportReport {
   kind: 'subsidies' | 'applications';
   /** The file's base name (also kept as each record's `source`). */
   source: string;
+  /** `xlsx` for a workbook; absent (older reports) or `csv` for CSV. */
+  format?: ImportFormat;
   encoding?: string;
   mode: ImportMode;
   /** Whether anything was written (false for a dry run, a fatal error or all-or-nothing with problems). */
@@ -61,6 +64,21 @@ export function emptyReport(kind: ImportReport['kind'], source: string, mode: Im
   };
 }
 
+/** Where an import is while it talks to the store: rows checked against it, rows written. */
+export interface ImportProgress {
+  phase: 'checking' | 'writing';
+  done: number;
+  total: number;
+}
+
+/** What a caller (the import job) may hook into; the CLI uses none. */
+export interface ImportHooks {
+  /** Called often (per household or case): keep it cheap and synchronous. */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Awaited once, after every check and before the first write: the commit point of the import. */
+  beforeWrite?: (report: ImportReport) => Promise<void>;
+}
+
 export const zeroCounts = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 /** Exit status of the CLI: 0 clean, 2 rows with problems (see `written`), 1 the file could not be imported. */
@@ -93,6 +111,7 @@ export function formatSummary(report: ImportReport): string {
 }
 
 function encodingNote(report: ImportReport): string {
+  if (report.format === 'xlsx') return ', xlsx';
   return report.encoding ? `, ${report.encoding}` : '';
 }
 
@@ -109,28 +128,27 @@ export function setProblems(report: ImportReport, problems: RowProblem[]): void 
 }
 
 /**
- * The first step of every import: reads the file and maps its header onto our fields. An unreadable
- * file, a missing required column (`extraMissing`: fields the caller requires in its own way) or a
+ * The first step of every import: reads the file (or takes the table already read: an XLSX, a CSV
+ * read with the API's limits) and maps its header onto our fields. An unreadable file, a missing required column (`extraMissing`: fields the caller requires in its own way) or a
  * column given twice is recorded as the report's fatal problem, and nothing is returned.
  */
 export function openTable<F extends string>(
-  file: { bytes: Uint8Array; encoding?: CsvEncoding | 'auto' },
+  file: { bytes: Uint8Array; encoding?: CsvEncoding | 'auto'; table?: TableRead },
   report: ImportReport,
   columnsOf: {
     aliases: ColumnAliases<F>;
     required: readonly F[];
     extraMissing?: (index: ColumnIndex<F>) => F[];
   },
-): { table: CsvTable; index: ColumnIndex<F> } | undefined {
-  let table;
-  try {
-    table = readCsv(file.bytes, file.encoding ?? 'auto');
-  } catch (error) {
-    if (!(error instanceof CsvReadError)) throw error;
-    report.fatal = { message: `not a readable CSV file: ${error.message}`, line: error.line };
+): { table: SheetTable; index: ColumnIndex<F> } | undefined {
+  const read = file.table ?? readCsvTable(file.bytes, file.encoding ?? 'auto');
+  if (read.format === 'xlsx') report.format = 'xlsx';
+  if (!read.ok) {
+    report.fatal = { message: read.message, ...(read.line === undefined ? {} : { line: read.line }) };
     return undefined;
   }
-  report.encoding = table.encoding;
+  const { table } = read;
+  if (read.encoding) report.encoding = read.encoding;
   report.rows = table.rows.length;
   const columns = mapColumns<F>(table.header, columnsOf.aliases, columnsOf.required);
   report.ignoredColumns = columns.ignored;

@@ -1,15 +1,17 @@
 import type { SubsidyRepository } from '../store/subsidies.js';
 import type { PaymentInput, SubsidyHousehold, SubsidyPayment } from './types.js';
 import type { CsvEncoding } from './csv-read.js';
-import { forEachLimit, type RowProblem } from './import-common.js';
+import { flaggedCells, forEachLimit, withFlagged, type RowProblem } from './import-common.js';
 import {
   emptyReport,
   openTable,
   setProblems,
   zeroCounts,
+  type ImportHooks,
   type ImportMode,
   type ImportReport,
 } from './import-report.js';
+import type { TableRead } from './table-read.js';
 import { checkWithinFile } from './subsidy-duplicates.js';
 import { SUBSIDY_COLUMNS, SUBSIDY_REQUIRED, validateSubsidyRow, type SubsidyRow } from './subsidy-rows.js';
 
@@ -27,8 +29,10 @@ import { SUBSIDY_COLUMNS, SUBSIDY_REQUIRED, validateSubsidyRow, type SubsidyRow 
  * half-way leaves a consistent prefix that re-running completes.
  */
 
-export interface ImportSubsidiesInput {
+export interface ImportSubsidiesInput extends ImportHooks {
   bytes: Uint8Array;
+  /** The file already read (an XLSX, or a CSV read with limits): `bytes` and `encoding` are then unused. */
+  table?: TableRead;
   /** The file's base name: the payments' `source`. */
   source: string;
   mode: ImportMode;
@@ -56,7 +60,14 @@ export async function importSubsidies(
   setProblems(report, [...report.problems, ...plans.problems]);
   report.counts = countsOf(plans.households);
   if (input.mode === 'import' || (input.mode === 'all-or-nothing' && report.problems.length === 0)) {
-    await forEachLimit(plans.households, input.concurrency ?? 8, (p) => apply(repository, p));
+    await input.beforeWrite?.(report);
+    const total = plans.households.reduce((sum, p) => sum + p.payments.length, 0);
+    let done = 0;
+    await forEachLimit(plans.households, input.concurrency ?? 8, async (p) => {
+      await apply(repository, p);
+      done += p.payments.length;
+      input.onProgress?.({ phase: 'writing', done, total });
+    });
     report.written = true;
   }
   return report;
@@ -66,7 +77,7 @@ export async function importSubsidies(
  * Reads and checks a register without the store (row validation, duplicates within the file):
  * the report so far and the rows that passed. The pure half of {@link importSubsidies}.
  */
-export function checkSubsidyFile(input: Omit<ImportSubsidiesInput, 'concurrency'>): {
+export function checkSubsidyFile(input: Omit<ImportSubsidiesInput, 'concurrency' | keyof ImportHooks>): {
   report: ImportReport;
   rows: SubsidyRow[];
 } {
@@ -80,7 +91,7 @@ export function checkSubsidyFile(input: Omit<ImportSubsidiesInput, 'concurrency'
 
 /** Reads, maps and validates; records a fatal problem and returns undefined when the file is unusable. */
 function parseFile(
-  input: Omit<ImportSubsidiesInput, 'concurrency'>,
+  input: Omit<ImportSubsidiesInput, 'concurrency' | keyof ImportHooks>,
   report: ImportReport,
 ): { valid: SubsidyRow[]; problems: RowProblem[] } | undefined {
   const opened = openTable(input, report, {
@@ -96,8 +107,9 @@ function parseFile(
   const problems: RowProblem[] = [];
   for (const row of table.rows) {
     const result = validateSubsidyRow(row, { index, count: table.header.length }, input.today);
-    if (result.ok) valid.push(result.value);
-    else problems.push(...result.problems);
+    const flagged = flaggedCells(row, index, report.columns);
+    if (result.ok && flagged.length === 0) valid.push(result.value);
+    else problems.push(...withFlagged(flagged, result.ok ? [] : result.problems));
   }
   return { valid, problems };
 }
@@ -112,7 +124,18 @@ async function plan(
   for (const row of rows) groups.set(row.idNumber, [...(groups.get(row.idNumber) ?? []), row]);
   const households: HouseholdPlan[] = [];
   const problems: RowProblem[] = [];
+  let done = 0;
+  const progress = (group: SubsidyRow[]) => {
+    done += group.length;
+    input.onProgress?.({ phase: 'checking', done, total: rows.length });
+  };
   await forEachLimit([...groups.values()], input.concurrency ?? 8, async (group) => {
+    await planHousehold(group);
+    progress(group);
+  });
+  return { households, problems };
+
+  async function planHousehold(group: SubsidyRow[]): Promise<void> {
     const [first] = group;
     const id = first && repository.householdIdFor(first.idNumber);
     if (!first || !id) return;
@@ -129,8 +152,7 @@ async function plan(
       payments.map((p) => p.row),
     );
     households.push({ id, household, payments });
-  });
-  return { households, problems };
+  }
 }
 
 async function apply(repository: SubsidyRepository, plan: HouseholdPlan): Promise<void> {
