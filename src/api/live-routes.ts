@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { pushChannel, staffMayReceive, type PushNotice } from '../channels/push/websocket-adapter.js';
+import { liveCallsChannel } from '../channels/voice/live-calls-plugin.js';
 import type { Config } from '../config.js';
 import { createRedis } from '../redis/plugin.js';
 import { canSee } from '../tickets/access.js';
@@ -9,10 +10,10 @@ import { liveChannel } from '../tickets/plugin.js';
 import type { Actor } from '../tickets/types.js';
 
 /**
- * `GET /api/v1/live` (WebSocket): ticket events as they are stored, and notifications pushed to
- * staff pages (a department's alerts, the supervisors'). One Redis subscription per app fans out to
- * the sockets; a department's socket gets only its own tickets' events and its own alerts (the same
- * rule as every other read).
+ * `GET /api/v1/live` (WebSocket): ticket events as they are stored, notifications pushed to
+ * staff pages (a department's alerts, the supervisors'), and the hotline's live calls (for hotline
+ * staff). One Redis subscription per app fans out to the sockets; a department's socket gets only
+ * its own tickets' events and its own alerts (the same rule as every other read), and no calls.
  */
 export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const sockets = new Map<WebSocket, Actor>();
@@ -21,8 +22,13 @@ export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
     app.log.warn({ err: error }, 'live subscription error');
   });
   await subscriber.connect();
-  await subscriber.subscribe(liveChannel(config), pushChannel(config.redisPrefix));
+  await subscriber.subscribe(liveChannel(config), pushChannel(config.redisPrefix), liveCallsChannel(config));
   subscriber.on('message', (channel, raw) => {
+    if (channel === liveCallsChannel(config)) {
+      // The hotline's live calls (operator console): hotline staff only, never a department.
+      for (const [socket, actor] of sockets) if (actor.role !== 'department') socket.send(raw);
+      return;
+    }
     if (channel === pushChannel(config.redisPrefix)) {
       const notice = JSON.parse(raw) as PushNotice;
       for (const [socket, actor] of sockets) if (staffMayReceive(actor, notice.to)) socket.send(raw);

@@ -5,12 +5,9 @@ import { Type } from 'typebox';
 import { HubErrors, withDetails } from '../errors.js';
 import { normalisePhone } from '../privacy/phone.js';
 import type { Rule } from '../routing/rules.js';
-import { deadline } from '../routing/sla-clock.js';
-import { clockOptions, workingTime } from '../routing/tables.js';
-import { timeWindowOf } from '../routing/rules.js';
 import { ruleProblems, type Problem } from '../routing/validate.js';
 import type { StoredRule } from '../store/routing-rules.js';
-import { routeFacts } from '../tickets/route-ticket.js';
+import { previewRoute } from '../tickets/route-preview.js';
 import type { Actor } from '../tickets/types.js';
 import { CreateRuleBody, DryRunBody, DryRunReply, RuleView, UpdateRuleBody } from './routing-schemas.js';
 import { requireAdmin, requireHotline } from './guards.js';
@@ -132,49 +129,17 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           problems: [{ path: '/text', message: 'must contain something to route' }],
         });
       }
-      const tables = app.routingService.tables();
-      const at = body.at ? new Date(body.at) : new Date();
-      const facts = {
+      return previewRoute(app.routingService.tables(), {
         channel: body.channel ?? 'api',
         kind: body.kind ?? 'complaint',
         category: body.category,
         priority: body.priority ?? 'normal',
-        text: [body.subject, body.text].filter(Boolean).join('\n'),
+        subject: body.subject,
+        text: body.text,
         location: body.location ?? {},
         callerPhone: body.callerPhone ? normalisePhone(body.callerPhone) : undefined,
-        at,
-      };
-      const { decision, priority, policy } = routeFacts(tables, facts);
-      const base = {
-        matched: decision.rule !== undefined,
-        rule: decision.rule,
-        reasons: decision.reasons,
-        considered: decision.considered,
-        notInForce: decision.notInForce,
-        timeWindow: timeWindowOf(at, clockOptions(tables)),
-      };
-      const actions = decision.actions;
-      if (!actions) return base;
-      const options = workingTime(tables, actions.leadDepartment);
-      return {
-        ...base,
-        routeTo: {
-          leadDepartment: actions.leadDepartment,
-          coDepartments: actions.coDepartments ?? [],
-          priority,
-          tags: actions.tags ?? [],
-        },
-        sla: policy && {
-          policy: policy.code,
-          policyVersion: policy.version,
-          dueAt: Object.fromEntries(
-            (['sign', 'response', 'completion'] as const).flatMap((name) => {
-              const duration = policy.clocks[name];
-              return duration ? [[name, deadline(at, duration, options).toISOString()]] : [];
-            }),
-          ),
-        },
-      };
+        at: body.at ? new Date(body.at) : new Date(),
+      });
     },
   );
 };

@@ -5,7 +5,7 @@ import type { IvrDeps } from '../../ivr/deps.js';
 import { enterCall, fallbackScript, runStep } from '../../ivr/engine.js';
 import { MenuBook } from '../../ivr/menus.js';
 import { addTranscript, ticketFromRecording } from '../../ivr/recording.js';
-import { STEP_NAMES, type CallInput, type Script } from '../../ivr/script.js';
+import { STEP_NAMES, type CallInput, type Script, type StepName } from '../../ivr/script.js';
 import { decodeState } from '../../ivr/state.js';
 import { verifyTwilioSignature } from '../twilio/signature.js';
 import { callInput, recordingReport, transcriptReport, type TwilioVoiceParams } from './ivr-input.js';
@@ -58,6 +58,7 @@ export const ivrWebhooks: FastifyPluginAsync<{ config: Config }> = async (app, {
   const answer = async (
     request: FastifyRequest,
     reply: FastifyReply,
+    step: StepName | 'entry',
     run: (input: CallInput) => Promise<Script> | undefined,
   ): Promise<string> => {
     void reply.type('text/xml');
@@ -67,8 +68,11 @@ export const ivrWebhooks: FastifyPluginAsync<{ config: Config }> = async (app, {
       return renderScript([], rendering);
     }
     try {
-      const script = run(input);
-      return renderScript(script ? await script : fallbackScript(config.ivr.operatorQueue), rendering);
+      const pending = run(input);
+      const script = pending ? await pending : fallbackScript(config.ivr.operatorQueue);
+      // The operator console's live list (entered, queued, left the queue); never throws.
+      await app.liveCalls.ivrAnswered(input.callSid, step, script);
+      return renderScript(script, rendering);
     } catch (error) {
       request.log.error({ err: error, call: input.callSid }, 'IVR step failed; caller sent to the operators');
       return renderScript(fallbackScript(config.ivr.operatorQueue), rendering);
@@ -76,12 +80,12 @@ export const ivrWebhooks: FastifyPluginAsync<{ config: Config }> = async (app, {
   };
 
   app.post(VOICE_PATH, options, async (request, reply) =>
-    answer(request, reply, (input) => enterCall(deps, input)),
+    answer(request, reply, 'entry', (input) => enterCall(deps, input)),
   );
 
   for (const step of STEP_NAMES) {
     app.post(`${VOICE_PATH}/${step}`, options, async (request, reply) =>
-      answer(request, reply, (input) => {
+      answer(request, reply, step, (input) => {
         const state = decodeState(request.query as Record<string, unknown>);
         return state ? runStep(deps, step, state, input) : undefined;
       }),

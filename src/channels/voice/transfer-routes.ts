@@ -62,6 +62,8 @@ export const transferWebhooks: FastifyPluginAsync<{ config: Config }> = async (a
     });
     if (!outcome) throw new HubErrors.InvalidState(`call ${callSid} is being updated`);
     request.log.info({ call: callSid, status, outcome: outcome.value }, 'call status');
+    // The operator console's live list follows the record (never throws).
+    if (outcome.value === 'updated') await app.liveCalls.statusChanged(callSid);
     return reply.status(204).send();
   });
 
