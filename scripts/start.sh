@@ -19,6 +19,15 @@ if [ -z "${HUB_API_TOKEN:-}" ]; then
   HUB_API_TOKEN=$(cat "$DATA_DIR/dev-api-token")
   export HUB_API_TOKEN
 fi
+staff_login="user admin, password from HUB_ADMIN_PASSWORD"
+if [ -z "${HUB_ADMIN_PASSWORD:-}" ]; then
+  # A development password for the bootstrap `admin` staff account, kept under DATA_DIR; it is only
+  # applied when `admin` does not exist yet (first start).
+  [ -f "$DATA_DIR/dev-admin-password" ] || node -e "process.stdout.write(require('crypto').randomBytes(12).toString('base64url'))" >"$DATA_DIR/dev-admin-password"
+  HUB_ADMIN_PASSWORD=$(cat "$DATA_DIR/dev-admin-password")
+  export HUB_ADMIN_PASSWORD
+  staff_login="user admin, password $HUB_ADMIN_PASSWORD (first start; $DATA_DIR/dev-admin-password)"
+fi
 
 node dist/seed.js
 # The server's Node flags live in package.json (config.serverNodeArgs), shared with the benchmark:
@@ -36,6 +45,7 @@ for _ in $(seq 1 120); do
   Citizen interaction hub is running
     citizen pages  $base/   (submit, track, subsidies, applications, board)
     mailbox        SMTP on port ${SMTP_PORT:-2525} for 12345@ and mayor@ (MAIL_INBOUND)
+    staff pages    $base/staff         ($staff_login)
     staff API      $base/api/v1        (Authorization: Bearer $HUB_API_TOKEN)
     API docs       $base/docs
     live events    ${base/http/ws}/api/v1/live

@@ -10,16 +10,21 @@ import { liveRoutes } from './api/live-routes.js';
 import { ticketsRoutes } from './api/tickets-routes.js';
 import { routingRoutes } from './api/routing-routes.js';
 import { slaRoutes } from './api/sla-routes.js';
+import { supervisionBoardRoutes } from './api/supervision-board-routes.js';
 import { devOutboxRoutes } from './channels/dev-outbox/routes.js';
 import { citizenPushRoutes } from './channels/push/citizen-routes.js';
 import { smsChannel } from './channels/sms/plugin.js';
 import { webChannel } from './channels/web/plugin.js';
 import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
+import { importRoutes } from './api/import-routes.js';
+import { importQueuePlugin } from './subsidies/import-queue.js';
+import { importWorker } from './subsidies/import-worker.js';
 import { mailIntakePlugin } from './channels/email/mail-intake.js';
 import { imapPollerPlugin } from './channels/email/imap-plugin.js';
 import { smtpListener } from './channels/email/smtp-listener.js';
 import { attachmentRoutes } from './channels/email/attachment-routes.js';
 import { ivrWebhooks } from './channels/voice/ivr-webhooks.js';
+import { liveCallsPlugin } from './channels/voice/live-calls-plugin.js';
 import { ivrRoutes } from './api/ivr-routes.js';
 import { callRoutes } from './api/call-routes.js';
 import { callTransfersPlugin } from './channels/voice/transfer-plugin.js';
@@ -32,6 +37,8 @@ import { notifyWorkers } from './notify/workers-plugin.js';
 import { templatesPlugin } from './templates/plugin.js';
 import type { Config } from './config.js';
 import { authPlugin } from './http/auth-plugin.js';
+import { staffPlugin } from './staff/plugin.js';
+import { dashboardsPlugin } from './dashboards/plugin.js';
 import { errorsPlugin } from './http/errors-plugin.js';
 import { healthRoutes } from './http/health-routes.js';
 import { metricsPlugin } from './http/metrics-plugin.js';
@@ -66,6 +73,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(storePlugin, { config });
   await app.register(redisPlugin, { config });
   await app.register(queuesPlugin, { config });
+  await app.register(importQueuePlugin, { config });
   await app.register(routingPlugin, { config });
   await app.register(ticketCorePlugin, { config });
   await app.register(templatesPlugin, { config });
@@ -77,19 +85,25 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
     // Optional polling of an existing mailbox (IMAP_URL): a background worker like the others.
     if (config.mailInbound.imapUrl) await app.register(imapPollerPlugin, { config });
     await app.register(subsidyCodeWorker, { config });
+    await app.register(importWorker, { config });
   }
+  await app.register(staffPlugin, { config });
   await app.register(authPlugin, { config });
   await app.register(metricsPlugin);
 
   await app.register(healthRoutes);
   await app.register(smsChannel, { config });
   await app.register(smtpListener, { config });
+  // The console's live calls: kept by the IVR and the call status callback (issue 7).
+  await app.register(liveCallsPlugin, { config });
   await app.register(ivrWebhooks, { config });
   await app.register(callTransfersPlugin, { config });
   await app.register(transferWebhooks, { config });
   await app.register(twilioStatusRoutes, { config });
   await app.register(citizenPushRoutes, { config });
   await app.register(webChannel, { config });
+  // Staff pages (issue 7): sign-in, the role's area, audit search, users; their own cookie/CSRF/CSP.
+  await app.register(dashboardsPlugin, { config, prefix: '/staff' });
   // Development mode (DESIGN §5): what would have gone to an unconfigured provider, to look at.
   if (usesDevOutbox(config)) {
     await app.register(devOutboxRoutes, { outbox: app.store.devOutbox, timeZone: config.timezone });
@@ -101,11 +115,13 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
       await api.register(adminRoutes);
       await api.register(routingRoutes);
       await api.register(slaRoutes);
+      await api.register(supervisionBoardRoutes, { config });
       await api.register(templateRoutes);
       await api.register(notificationRoutes);
       await api.register(liveRoutes, { config });
       await api.register(ivrRoutes, { config });
       await api.register(callRoutes);
+      await api.register(importRoutes, { config });
     },
     { prefix: '/api/v1' },
   );

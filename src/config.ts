@@ -30,6 +30,7 @@ const EnvSchema = Type.Object({
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
   REDIS_PREFIX: Type.String({ default: 'hub', pattern: '^[A-Za-z0-9_.-]{1,40}$' }),
   HUB_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  HUB_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
   HUB_TIMEZONE: Type.String({ default: 'Asia/Shanghai' }),
   TICKET_LOCK_MS: Type.Integer({ default: 5000, minimum: 100 }),
   TICKET_LOCK_WAIT_MS: Type.Integer({ default: 10000, minimum: 100 }),
@@ -89,6 +90,7 @@ const EnvSchema = Type.Object({
   IMAP_POLL_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   WEB_RATE_PER_MINUTE: Type.Integer({ default: 60, minimum: 1 }),
   WEB_LOOKUPS_PER_HOUR: Type.Integer({ default: 10, minimum: 1 }),
+  STAFF_LOGINS_PER_MINUTE: Type.Integer({ default: 30, minimum: 1 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -108,6 +110,11 @@ export interface Config {
   redisUrl: string;
   redisPrefix: string;
   apiToken: string | undefined;
+  /**
+   * The bootstrap `admin` staff account's password, used on first start only (an existing `admin`
+   * is never changed); unset → no account is made.
+   */
+  adminPassword: string | undefined;
   timezone: string;
   ticketLockMs: number;
   ticketLockWaitMs: number;
@@ -187,6 +194,8 @@ export interface Config {
   };
   /** Citizen pages: requests per minute per IP, and identity look-ups (track, subsidy, application) per hour. */
   web: { ratePerMinute: number; lookupsPerHour: number };
+  /** Staff pages: sign-in attempts per minute per IP (per username, and the lock, are fixed in src/staff). */
+  staff: { loginsPerMinute: number };
 }
 
 /** Reads and validates the environment once; throws a readable error naming the bad variable. */
@@ -210,6 +219,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     apiToken: env.HUB_API_TOKEN,
+    adminPassword: env.HUB_ADMIN_PASSWORD,
     timezone: env.HUB_TIMEZONE,
     ticketLockMs: env.TICKET_LOCK_MS,
     ticketLockWaitMs: env.TICKET_LOCK_WAIT_MS,
@@ -276,6 +286,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       imapPollMs: env.IMAP_POLL_MS,
     },
     web: { ratePerMinute: env.WEB_RATE_PER_MINUTE, lookupsPerHour: env.WEB_LOOKUPS_PER_HOUR },
+    staff: { loginsPerMinute: env.STAFF_LOGINS_PER_MINUTE },
   };
 }
 

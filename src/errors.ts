@@ -54,6 +54,16 @@ export const HubErrors = {
     'The citizen did not agree that ticket %s may be published',
     409,
   ),
+  /** Another change to this staff account (or its sign-in) holds its writer lock: try again. */
+  StaffUserBusy: createError('HUB_ERR_STAFF_USER_BUSY', 'Staff user %s is being changed; try again', 409),
+  /** One register import at a time per database (FerretDB updates are read-and-write-back); details.importId. */
+  ImportBusy: createError(
+    'HUB_ERR_IMPORT_BUSY',
+    'Import %s is running; start another when it has finished',
+    409,
+  ),
+  /** An upload the import cannot take at all (empty, an old .xls, not a file body); details say why. */
+  ImportFileRefused: createError('HUB_ERR_IMPORT_FILE', 'Cannot import this file: %s', 400),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 

@@ -10,6 +10,7 @@ import { slaTimersWorker } from './tickets/timers-plugin.js';
 import { notifyPlugin } from './notify/plugin.js';
 import { notifyWorkers } from './notify/workers-plugin.js';
 import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
+import { importWorker } from './subsidies/import-worker.js';
 import { mailIntakePlugin } from './channels/email/mail-intake.js';
 import { imapPollerPlugin } from './channels/email/imap-plugin.js';
 import { templatesPlugin } from './templates/plugin.js';
@@ -36,6 +37,7 @@ await app.register(notifyPlugin, { config });
 await app.register(slaTimersWorker, { config });
 await app.register(notifyWorkers, { config });
 await app.register(subsidyCodeWorker, { config });
+await app.register(importWorker, { config });
 // IMAP polling (IMAP_URL) is a background worker too; a Redis lock per mailbox keeps it to one process.
 if (config.mailInbound.imapUrl) {
   await app.register(mailIntakePlugin, { config });

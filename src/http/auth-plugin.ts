@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { HubErrors } from '../errors.js';
+import { sessionTokenFromHeader } from '../staff/session-cookie.js';
 import type { Actor } from '../tickets/types.js';
 
 declare module 'fastify' {
@@ -50,6 +51,20 @@ export const authPlugin = fp<{ config: Config }>(
       return actor;
     }
 
+    /**
+     * The staff pages' session cookie stands in for a token on reads only: GETs (the pages' partial
+     * updates) and the live socket. A call that changes something needs a bearer token: the cookie
+     * goes with every request the browser makes, so accepting it there would open the API to
+     * cross-site request forgery; the pages post their own CSRF-checked forms instead. A socket must
+     * come from our own origin (SameSite=Strict already keeps other sites' pages out).
+     */
+    async function fromSession(request: FastifyRequest): Promise<Actor | undefined> {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+      if (request.ws && !fromOwnOrigin(request, config.publicUrl)) return undefined;
+      const token = sessionTokenFromHeader(request.headers.cookie, config.secret);
+      return token ? (await app.staff.sessions.resolve(token))?.actor : undefined;
+    }
+
     app.decorateRequest('actor', null as unknown as Actor);
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const header = request.headers.authorization ?? '';
@@ -58,10 +73,22 @@ export const authPlugin = fp<{ config: Config }>(
       const token =
         /^Bearer\s+(\S+)$/i.exec(header)?.[1] ??
         (request.ws && typeof query?.access_token === 'string' ? query.access_token : undefined);
-      const actor = token ? await resolve(token) : undefined;
+      const actor = token ? await resolve(token) : await fromSession(request);
       if (!actor) throw new HubErrors.Unauthorized();
       request.actor = actor;
     });
   },
-  { name: 'hub-auth', dependencies: ['hub-store'] },
+  { name: 'hub-auth', dependencies: ['hub-store', 'hub-staff'] },
 );
+
+/** A browser's socket from our own pages: its Origin is the host it asked, or PUBLIC_URL's. */
+function fromOwnOrigin(request: FastifyRequest, publicUrl: string): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    const host = new URL(origin).host;
+    return host === request.host || host === new URL(publicUrl).host;
+  } catch {
+    return false;
+  }
+}

@@ -16,6 +16,8 @@ export const QueueName = {
   Broadcasts: 'broadcasts',
   /** One-time codes of the web subsidy look-up: send the SMS, later delete the expired challenge. */
   SubsidyCodes: 'subsidy-codes',
+  /** Register imports (subsidies, application cases) started through the API: one job per import. */
+  Imports: 'imports',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -69,6 +71,14 @@ export interface BroadcastJob {
  */
 export interface SubsidyCodeJob {
   challengeId: string;
+}
+
+/**
+ * A register import: validate, then (by its mode) write the rows of the file stored with the
+ * import record. Only the import id: the file is read (sealed) from the store. Job id = import id.
+ */
+export interface ImportJobData {
+  importId: string;
 }
 
 /**

@@ -15,6 +15,7 @@ import { DevOutboxRepository } from './dev-outbox.js';
 import { DisclosureRepository } from './disclosures.js';
 import { InboundMailRepository } from './inbound-mails.js';
 import { ImapCursorRepository } from './imap-cursors.js';
+import { ImportJobRepository } from './import-jobs.js';
 import { IvrMenuRepository } from './ivr-menus.js';
 import { MessageTemplateRepository } from './message-templates.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
@@ -24,6 +25,7 @@ import { RoutingRuleRepository } from './routing-rules.js';
 import { SlaPolicyRepository } from './sla-policies.js';
 import { SmsAnswerRepository } from './sms-answers.js';
 import { SubsidyRepository } from './subsidies.js';
+import { StaffUserRepository } from './staff-users.js';
 import { TicketRepository } from './tickets.js';
 
 /** Everything the rest of the hub may do with the database, as intention-named repositories. */
@@ -63,6 +65,10 @@ export interface Store {
   otpChallenges: OtpChallengeRepository;
   /** The public results board (公示): published tickets, nothing personal, by ticket number. */
   disclosures: DisclosureRepository;
+  /** Staff accounts of the staff pages (`_id` = lower-cased username; password as scrypt only). */
+  staffUsers: StaffUserRepository;
+  /** Register imports started through the API: record, sealed file until finished, report problems. */
+  imports: ImportJobRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
   uri: string;
   embedded: boolean;
@@ -147,6 +153,8 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       inboundMails: new InboundMailRepository(connection),
       attachments: new AttachmentRepository(connection),
       otpChallenges: new OtpChallengeRepository(connection),
+      imports: new ImportJobRepository(connection),
+      staffUsers: new StaffUserRepository(connection),
     };
     const models = [
       ...Object.values(repositories).map((r) => r.model),
@@ -156,6 +164,8 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       repositories.messageTemplates.versions,
       repositories.subsidies.payments,
       repositories.calls.events,
+      repositories.imports.files,
+      repositories.imports.problemChunks,
     ];
     for (const model of models) {
       await model.createCollection();

@@ -43,6 +43,11 @@ export interface Actor {
   role?: Role;
   /** Department code, for department staff. */
   department?: string;
+  /**
+   * A department head (科室负责人) rather than a clerk: same tickets as the department (access.ts
+   * does not look at it), for pages and use-cases that let only the head approve something.
+   */
+  head?: boolean;
 }
 
 export interface Location {
