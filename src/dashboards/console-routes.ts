@@ -7,6 +7,7 @@ import { DIRECTORY_QUERY_MAX, searchDirectory } from './console-directory.js';
 import { callRow, CONSOLE_ROLES, departmentNames, departmentOptions, ticketRow } from './console-view.js';
 import { addStaffMessages, staffText } from './messages.js';
 import { CONSOLE_WORDS } from './words/console.js';
+import './words/ticket.js';
 
 addStaffMessages(CONSOLE_WORDS);
 

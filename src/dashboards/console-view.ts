@@ -159,7 +159,7 @@ export function previewView(
         : undefined,
     priority:
       preview.routeTo &&
-      t('console.preview.priority', { priority: t(`console.priority.${preview.routeTo.priority}`) }),
+      t('console.preview.priority', { priority: t(`ticket.priority.${preview.routeTo.priority}`) }),
     tags:
       preview.routeTo && preview.routeTo.tags.length > 0
         ? t('console.preview.tags', { tags: preview.routeTo.tags.join('、') })

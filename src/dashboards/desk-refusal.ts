@@ -35,7 +35,7 @@ export function refusalText(
   const reason = staffText(language, key, {
     // Inside an English sentence the button's word is lower-case.
     action: language === 'en' ? verb.toLowerCase() : verb,
-    status: status ? staffText(language, `desk.status.${status}`) : '',
+    status: status ? staffText(language, `ticket.status.${status}`) : '',
     departments: pending.map((code) => departments.get(code) ?? code).join('、'),
   });
   return staffText(language, 'desk.refused', { reason });

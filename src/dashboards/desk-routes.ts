@@ -24,6 +24,7 @@ import { DESK_TABS, inboxPage } from './desk-inbox.js';
 import { addStaffMessages, staffText } from './messages.js';
 import { AREAS } from './nav.js';
 import { DESK_WORDS } from './words/desk.js';
+import './words/ticket.js';
 
 addStaffMessages(DESK_WORDS);
 

@@ -92,7 +92,7 @@ export function ticketPage(input: TicketPageInput): Record<string, unknown> {
       at: when(d.updatedAt),
       about: templateWord(language, d.template),
       audience: word(`desk.audience.${d.audience}`),
-      channel: word(`desk.channel.${d.channel}`),
+      channel: word(`ticket.channel.${d.channel}`),
       to: d.to,
       status: d.status,
       statusWord: word(`desk.delivery.${d.status}`),
@@ -197,11 +197,11 @@ function timelineItem(
     type: event.type,
     label: type ?? event.type,
     actor: actorLabel(event, word, name),
-    channel: word(`desk.channel.${event.channel}`),
+    channel: word(`ticket.channel.${event.channel}`),
     internal: event.visibility === 'internal',
     change:
       event.fromStatus && event.fromStatus !== event.toStatus
-        ? `${word(`desk.status.${event.fromStatus}`)} → ${word(`desk.status.${event.toStatus}`)}`
+        ? `${word(`ticket.status.${event.fromStatus}`)} → ${word(`ticket.status.${event.toStatus}`)}`
         : undefined,
     details,
   };

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { PROJECT_ROOT } from '../config.js';
+import { compilePageViews } from '../http/page-views.js';
 import { staffText, type StaffLanguage } from './messages.js';
 import type { NavItem } from './nav.js';
 
@@ -31,43 +30,17 @@ export type RenderStaffPage = (
 ) => string;
 
 /**
- * The staff pages' views, compiled once at boot (STYLE 11) from an isolated Handlebars instance:
- * `views/*.hbs` are pages rendered inside `views/layout.hbs`, `views/partials/*.hbs` are partials.
- * Every value is escaped; no view uses triple braces except the layout's `body`.
+ * The staff pages' views, compiled once at boot: `views/*.hbs` are pages rendered inside
+ * `views/layout.hbs`, `views/partials/*.hbs` are partials. No view uses triple braces except the
+ * layout's `body`.
  */
 export function compileStaffViews(dir = VIEWS_DIR): RenderStaffPage {
-  const hbs = Handlebars.create();
-  registerHelpers(hbs);
-  const partialsDir = path.join(dir, 'partials');
-  const partials = existsSync(partialsDir) ? readdirSync(partialsDir) : [];
-  for (const file of partials.filter((f) => f.endsWith('.hbs'))) {
-    hbs.registerPartial(path.basename(file, '.hbs'), readFileSync(path.join(partialsDir, file), 'utf8'));
-  }
-  const pages = new Map<string, HandlebarsTemplateDelegate>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
-    const template = hbs.compile(readFileSync(path.join(dir, file), 'utf8'), { strict: false });
-    // Compile now, not on first use: a broken view fails start-up.
-    template({ language: 'zh-CN', page: { nav: [] } });
-    pages.set(path.basename(file, '.hbs'), template);
-  }
-  const layout = pages.get('layout');
-  if (!layout) throw new Error(`staff pages: ${dir}/layout.hbs is missing`);
-  return (view, context, data = {}) => {
-    const page = pages.get(view);
-    if (!page) throw new Error(`staff pages: no view "${view}"`);
-    const values = { ...data, page: context, language: context.language };
-    return layout({ ...values, body: page(values) });
-  };
-}
-
-function registerHelpers(hbs: typeof Handlebars): void {
-  /** {{t "key" name=value}}: the word in the page's language. */
-  hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-    const root = (options.data as { root?: { language?: StaffLanguage } } | undefined)?.root;
-    return staffText(root?.language ?? 'zh-CN', key, options.hash as Record<string, string | number>);
+  return compilePageViews<StaffLanguage, StaffPageContext>({
+    dir,
+    label: 'staff pages',
+    translate: staffText,
+    sample: { language: 'zh-CN', page: { nav: [] } },
+    /** {{concat "role." role}}: a key built from parts. */
+    helpers: { concat: (...parts: unknown[]) => parts.slice(0, -1).join('') },
   });
-  /** {{concat "role." role}}: a key built from parts. */
-  hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('otherLanguage', (language: StaffLanguage) => (language === 'en' ? 'zh-CN' : 'en'));
 }

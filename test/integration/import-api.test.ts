@@ -5,7 +5,17 @@ import { after, before, describe, it } from 'node:test';
 import { checkSubsidyFile } from '../../src/subsidies/import-subsidies.js';
 import { toLocal } from '../../src/time/zoned-time.js';
 import { issueToken, startHub, type TestHub } from '../helpers/hub.js';
-import { APPLICATION_HEADER, excelDate, registerRows, SUBSIDY_HEADER, xlsx } from '../helpers/xlsx.js';
+import {
+  APPLICATION_HEADER,
+  applicationRow,
+  excelDate,
+  GOOD_REGISTER_ROWS,
+  registerRow,
+  registerRows,
+  registerWithoutIdColumn,
+  SUBSIDY_HEADER,
+  xlsx,
+} from '../helpers/xlsx.js';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
@@ -36,55 +46,6 @@ interface View {
   guarantee: string;
   runs: number;
 }
-
-const GOOD_ROWS = [
-  [
-    '刘振华',
-    '130125196001011238',
-    '13903120001',
-    '口头镇',
-    '东庄村',
-    2025,
-    '粮食直补',
-    '1',
-    1023.5,
-    excelDate(2025, 5, 20),
-    '已发放',
-    '6217000011112201',
-    '行唐县农村信用社',
-  ],
-  null,
-  [
-    '陈玉兰',
-    '130125196503152348',
-    '0311-82661234',
-    '口头镇',
-    '东庄村',
-    2026,
-    '低保',
-    '2026-10',
-    { formula: '310*2', result: 620 },
-    '2026/10/10',
-    '已发放',
-    '6217000011112202',
-    null,
-  ],
-  [
-    '孙立军',
-    '13012519480808456X',
-    { value: 13903120003, numFmt: '0' },
-    '口头镇',
-    '西庄村',
-    2026,
-    '五保',
-    '2026-H2',
-    4500,
-    excelDate(2026, 7, 8, 9, 40),
-    '已发放',
-    null,
-    null,
-  ],
-];
 
 describe('register imports through the API (job, progress, report)', () => {
   let hub: TestHub;
@@ -144,7 +105,7 @@ describe('register imports through the API (job, progress, report)', () => {
 
   it('imports a good XLSX register: text IDs, leading zeros, dates, formulas; progress reaches the total; audited', async () => {
     const response = await upload(
-      await xlsx(SUBSIDY_HEADER, GOOD_ROWS),
+      await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS),
       'kind=subsidies&name=C%3A%5Cdocs%5C%E8%8A%B1%E5%90%8D%E5%86%8C.xlsx',
     );
     assert.equal(response.statusCode, 202, response.body);
@@ -188,7 +149,7 @@ describe('register imports through the API (job, progress, report)', () => {
 
   it('a re-import of the same file writes nothing new', async () => {
     const before = await dump();
-    const view = await run(await xlsx(SUBSIDY_HEADER, GOOD_ROWS), 'kind=subsidies');
+    const view = await run(await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS), 'kind=subsidies');
     assert.equal(view.outcome, 'imported');
     assert.deepEqual(view.counts, {
       households: { created: 0, updated: 0, unchanged: 3 },
@@ -202,66 +163,17 @@ describe('register imports through the API (job, progress, report)', () => {
     const counts = await hub.app.store.subsidies.counts();
     const view = await run(
       await xlsx(SUBSIDY_HEADER, [
-        [
-          '马建军',
-          Number('130125198307076789'),
-          '13903120011',
-          '口头镇',
-          '北庄村',
-          2025,
-          '粮食直补',
-          '1',
-          900,
-          excelDate(2025, 5, 20),
-          '已发放',
-          null,
-          null,
-        ],
-        [
-          '赵国庆',
-          '130125197611117896',
-          '13903120012',
-          '口头镇',
-          '北庄村',
-          2025,
-          '粮食直补',
-          '1',
-          900,
-          excelDate(2025, 5, 20),
-          '已发放',
-          null,
-          null,
-        ],
-        [
-          '钱文斌',
-          '130125195909098914',
-          '13903120013',
-          '口头镇',
-          '北庄村',
-          2025,
-          '粮食直补',
-          '1',
-          900,
-          '2025-02-30',
-          '已发放',
-          null,
-          null,
-        ],
-        [
-          '杨春花',
-          '130125197611117894',
-          '13903120014',
-          '口头镇',
-          '北庄村',
-          2025,
-          '低保',
-          '1',
-          600,
-          excelDate(2025, 1, 10),
-          '已发放',
-          null,
-          null,
-        ],
+        registerRow({ name: '马建军', id: Number('130125198307076789'), phone: '13903120011' }),
+        registerRow({ name: '赵国庆', id: '130125197611117896', phone: '13903120012' }),
+        registerRow({ name: '钱文斌', id: '130125195909098914', phone: '13903120013', paid: '2025-02-30' }),
+        registerRow({
+          name: '杨春花',
+          id: '130125197611117894',
+          phone: '13903120014',
+          kind: '低保',
+          amount: 600,
+          paid: excelDate(2025, 1, 10),
+        }),
       ]),
       'kind=subsidies&mode=all-or-nothing',
     );
@@ -302,26 +214,8 @@ describe('register imports through the API (job, progress, report)', () => {
 
   it('an XLSX without a required column is refused whole, on row 1', async () => {
     const before = await dump();
-    const header = SUBSIDY_HEADER.filter((name) => name !== '身份证号');
-    const view = await run(
-      await xlsx(header, [
-        [
-          '刘振华',
-          '13903120001',
-          '口头镇',
-          '东庄村',
-          2025,
-          '粮食直补',
-          '1',
-          900,
-          excelDate(2025, 5, 20),
-          '已发放',
-          null,
-          null,
-        ],
-      ]),
-      'kind=subsidies',
-    );
+    const { header, rows } = registerWithoutIdColumn();
+    const view = await run(await xlsx(header, rows), 'kind=subsidies');
     assert.equal(view.outcome, 'file-refused');
     assert.deepEqual(view.fatal, { line: 1, message: 'missing columns: 身份证号' });
     assert.equal(await dump(), before);
@@ -378,36 +272,32 @@ describe('register imports through the API (job, progress, report)', () => {
   it('imports application cases from XLSX: times in the hub zone, a query code keeping its leading zero', async () => {
     const view = await run(
       await xlsx(APPLICATION_HEADER, [
-        [
-          '926110300019',
-          { value: 51234, numFmt: '000000' },
-          '个体工商户设立登记',
-          '郑小燕',
-          '13903120021',
-          'SCJ',
-          '已办结',
-          excelDate(2026, 11, 10),
-          '准予登记',
-          excelDate(2026, 11, 3, 9, 30),
-          excelDate(2026, 11, 4, 10),
-          excelDate(2026, 11, 5, 15),
-          excelDate(2026, 11, 5, 16),
-        ],
-        [
-          '926110400023',
-          '062345',
-          '城乡居民医保参保登记',
-          '冯大勇',
-          '0311-82661235',
-          'RSJ',
-          '审查中',
-          '2026-11-20',
-          null,
-          '2026-11-04 14:00',
-          null,
-          null,
-          null,
-        ],
+        applicationRow({
+          caseNo: '926110300019',
+          code: { value: 51234, numFmt: '000000' },
+          matter: '个体工商户设立登记',
+          applicant: '郑小燕',
+          phone: '13903120021',
+          dept: 'SCJ',
+          status: '已办结',
+          due: excelDate(2026, 11, 10),
+          result: '准予登记',
+          accepted: excelDate(2026, 11, 3, 9, 30),
+          reviewed: excelDate(2026, 11, 4, 10),
+          decided: excelDate(2026, 11, 5, 15),
+          closed: excelDate(2026, 11, 5, 16),
+        }),
+        applicationRow({
+          caseNo: '926110400023',
+          code: '062345',
+          matter: '城乡居民医保参保登记',
+          applicant: '冯大勇',
+          phone: '0311-82661235',
+          dept: 'RSJ',
+          status: '审查中',
+          due: '2026-11-20',
+          accepted: '2026-11-04 14:00',
+        }),
       ]),
       'kind=applications',
     );
@@ -436,7 +326,9 @@ describe('register imports through the API (job, progress, report)', () => {
     assert.equal(first.statusCode, 202, first.body);
     const firstId = first.json<View>().id;
     const before = await hub.app.store.imports.list(100);
-    const second = await upload(await xlsx(SUBSIDY_HEADER, GOOD_ROWS), 'kind=subsidies', { type: XLSX_TYPE });
+    const second = await upload(await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS), 'kind=subsidies', {
+      type: XLSX_TYPE,
+    });
     assert.equal(second.statusCode, 409);
     assert.equal(second.json<{ code: string }>().code, 'HUB_ERR_IMPORT_BUSY');
     assert.deepEqual(second.json<{ details: unknown }>().details, { importId: firstId });
@@ -457,13 +349,13 @@ describe('register imports through the API (job, progress, report)', () => {
     assert.deepEqual(job?.progress, { phase: 'writing', done: 400, total: 400 });
     assert.equal(job.returnvalue, 'done');
     // Finished: the next import may start.
-    const third = await run(await xlsx(SUBSIDY_HEADER, GOOD_ROWS), 'kind=subsidies');
+    const third = await run(await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS), 'kind=subsidies');
     assert.equal(third.status, 'done');
   });
 
   it('admins only: other staff get 403, no token 401, and nothing is stored', async () => {
     const count = (await hub.app.store.imports.list(100)).length;
-    const file = await xlsx(SUBSIDY_HEADER, GOOD_ROWS);
+    const file = await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS);
     for (const token of [operator, supervisor]) {
       const post = await upload(file, 'kind=subsidies', { token });
       assert.equal(post.statusCode, 403);
@@ -510,7 +402,7 @@ describe('register imports through the API (job, progress, report)', () => {
   });
 
   it('a retried request with the same Idempotency-Key returns the same import', async () => {
-    const file = await xlsx(SUBSIDY_HEADER, GOOD_ROWS);
+    const file = await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS);
     const headers = { 'idempotency-key': 'upload-7f3a' };
     const first = await upload(file, 'kind=subsidies', { headers });
     assert.equal(first.statusCode, 202, first.body);

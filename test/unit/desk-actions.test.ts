@@ -4,6 +4,7 @@ import { actionFields, offeredActions, readActionForm } from '../../src/dashboar
 import { startClock } from '../../src/routing/sla-clock.js';
 import { buildCalendar } from '../../src/routing/calendar.js';
 import type { Actor, Ticket } from '../../src/tickets/types.js';
+import { deskTicket } from '../helpers/ticket.js';
 
 const clerk = (department: string): Actor => ({
   kind: 'staff',
@@ -19,34 +20,8 @@ const completion = startClock(
   { calendar: buildCalendar([]), timeZone: 'Asia/Shanghai', workingHours: [] },
 );
 
-function ticket(overrides: Partial<Ticket> = {}): Ticket {
-  return {
-    number: '2026030200011',
-    queryCode: '1234',
-    channel: 'sms',
-    kind: 'complaint',
-    body: 'x',
-    attachments: [],
-    anonymous: false,
-    location: {},
-    leadDepartment: 'CGJ',
-    coDepartments: {},
-    priority: 'normal',
-    status: 'dispatched',
-    sla: { clocks: { completion } },
-    supervision: { flagged: false, flags: [] },
-    tags: [],
-    events: [],
-    outbox: {},
-    disclosure: { public: false },
-    source: { channel: 'sms', idempotencyKey: 'k', dedupeKey: 'sms:k', externalIds: [], receivedAt: at },
-    returnCount: 0,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    ...overrides,
-  };
-}
+const ticket = (overrides: Partial<Ticket> = {}): Ticket =>
+  deskTicket(at, { body: 'x', sla: { clocks: { completion } }, ...overrides });
 
 describe('desk actions offered', () => {
   it('follows the state machine for the lead department', () => {

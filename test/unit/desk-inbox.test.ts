@@ -8,6 +8,7 @@ import { buildCalendar } from '../../src/routing/calendar.js';
 import { CN_HOLIDAYS } from '../../src/routing/holidays-cn.js';
 import { pauseClock, startClock, type SlaClock } from '../../src/routing/sla-clock.js';
 import type { Ticket } from '../../src/tickets/types.js';
+import { deskTicket } from '../helpers/ticket.js';
 
 addStaffMessages(DESK_WORDS);
 
@@ -26,35 +27,7 @@ const cst = (text: string): Date => new Date(`${text.replace(' ', 'T')}:00+08:00
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-function ticket(overrides: Partial<Ticket> = {}): Ticket {
-  const at = cst('2026-03-02 09:00');
-  return {
-    number: '2026030200011',
-    queryCode: '1234',
-    channel: 'sms',
-    kind: 'complaint',
-    body: '路灯不亮已经一周',
-    attachments: [],
-    anonymous: false,
-    location: {},
-    leadDepartment: 'CGJ',
-    coDepartments: {},
-    priority: 'normal',
-    status: 'dispatched',
-    sla: { department: 'CGJ', clocks: {} },
-    supervision: { flagged: false, flags: [] },
-    tags: [],
-    events: [],
-    outbox: {},
-    disclosure: { public: false },
-    source: { channel: 'sms', idempotencyKey: 'k', dedupeKey: 'sms:k', externalIds: [], receivedAt: at },
-    returnCount: 0,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    ...overrides,
-  };
-}
+const ticket = (overrides: Partial<Ticket> = {}): Ticket => deskTicket(cst('2026-03-02 09:00'), overrides);
 
 /** A clock started Monday 09:00: 4 working hours are due at 14:30 (3 h before lunch, 1 h after). */
 const signClock = (): SlaClock =>
