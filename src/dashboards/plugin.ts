@@ -54,7 +54,10 @@ export const dashboardsPlugin: FastifyPluginAsync<{ config: Config }> = async (a
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'staff_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', path: '/staff', secure },
-    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf,
+    // A form's hidden field; a script that posts a file as the body (the imports page) sends the header.
+    getToken: (request) =>
+      (request.body as { _csrf?: string } | undefined)?._csrf ??
+      (request.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
