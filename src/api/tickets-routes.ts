@@ -19,7 +19,8 @@ import {
   TicketNumber,
   TicketView,
 } from './schemas.js';
-import { contactView, mayKnowContact, ticketSummary, ticketView } from './ticket-view.js';
+import { revealContact } from './reveal-contact.js';
+import { contactView, ticketSummary, ticketView } from './ticket-view.js';
 import type { FastifyInstance } from 'fastify';
 import type { CommandInput } from '../tickets/execute-command.js';
 
@@ -119,16 +120,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const ticket = await visibleTicket(app, request.params.number, request.actor);
-      const contact = await loadContact(app, ticket);
-      if (!contact || !mayKnowContact(request.actor, ticket)) throw new HubErrors.NotFound();
-      await app.store.audit.append({
-        actor: request.actor,
-        action: 'view_personal_data',
-        ticketNumber: ticket.number,
-        contactId: contact.id,
-        fields: ['name', 'phones', 'emails'],
-        at: new Date(),
-      });
+      const contact = await revealContact(app.store, request.actor, ticket);
       return contactView(contact, false);
     },
   );

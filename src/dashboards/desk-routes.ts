@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { literalUnion, TicketNumber } from '../api/schemas.js';
-import { mayKnowContact } from '../api/ticket-view.js';
+import { revealContact } from '../api/reveal-contact.js';
 import type { Config } from '../config.js';
-import { HubErrors } from '../errors.js';
 import { localMinute } from '../time/local-format.js';
 import type { Actor, Ticket } from '../tickets/types.js';
 import { DESK_ACTIONS, readActionForm, type FormValues } from './desk-actions.js';
@@ -114,16 +113,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (
     { config: staffOnly, schema: { hide: true, params: NumberParams, body: ContactForm } },
     async (request, reply) => {
       const ticket = await visibleTicket(app, request.actor, request.params.number);
-      const contact = ticket.contactId ? await app.store.contacts.findById(ticket.contactId) : undefined;
-      if (!contact || !mayKnowContact(request.actor, ticket)) throw new HubErrors.NotFound();
-      await app.store.audit.append({
-        actor: request.actor,
-        action: 'view_personal_data',
-        ticketNumber: ticket.number,
-        contactId: contact.id,
-        fields: ['name', 'phones', 'emails'],
-        at: new Date(),
-      });
+      await revealContact(app.store, request.actor, ticket);
       return renderTicket(request, reply, ticket, { revealed: true });
     },
   );

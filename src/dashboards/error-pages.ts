@@ -1,8 +1,6 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isStoreUnavailable } from '../store/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { commonPageError, type PageError, type PageErrorAnswer } from '../http/page-errors.js';
 import { staffText } from './messages.js';
-
-type PageError = FastifyError & { retryAfterMs?: number };
 
 /**
  * Errors on the staff pages are pages (in the person's language, with the navigation), never JSON:
@@ -30,20 +28,10 @@ export function staffNotFound(request: FastifyRequest, reply: FastifyReply): Fas
     .page('error', { message: staffText(language, 'error.notFound') }, staffText(language, 'error.title'));
 }
 
-function errorPage(error: PageError): { status: number; key: string; values?: Record<string, number> } {
+/** The staff pages' own refusals, then what every page plugin answers (src/http/page-errors.ts). */
+function errorPage(error: PageError): PageErrorAnswer {
   const code = typeof error.code === 'string' ? error.code : '';
-  if (code.startsWith('FST_CSRF_')) return { status: 403, key: 'error.csrf' };
   if (code === 'HUB_ERR_FORBIDDEN') return { status: 403, key: 'error.forbidden' };
   if (code === 'HUB_ERR_STAFF_USER_BUSY') return { status: 409, key: 'error.busy' };
-  if (error.statusCode === 429)
-    return {
-      status: 429,
-      key: 'error.rateLimited',
-      values: { minutes: Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 60_000)) },
-    };
-  if (isStoreUnavailable(error)) return { status: 503, key: 'error.unavailable' };
-  const status = error.statusCode ?? 500;
-  if (status === 404) return { status, key: 'error.notFound' };
-  if (status >= 400 && status < 500) return { status, key: 'error.badRequest' };
-  return { status: 500, key: 'error.unavailable' };
+  return commonPageError(error);
 }

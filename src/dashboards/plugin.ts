@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
+import { rateLimitedError } from '../http/page-errors.js';
 import type { StaffUser, StaffUserRole } from '../store/staff-users.js';
 import { isStaffLanguage, type StaffLanguage } from './messages.js';
 import { homeFor, navFor } from './nav.js';
@@ -85,12 +86,7 @@ export const dashboardsPlugin: FastifyPluginAsync<{ config: Config }> = async (a
     global: false,
     redis: app.redis,
     nameSpace: 'staff:rate:',
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error('rate limited'), {
-        statusCode: 429,
-        code: 'HUB_ERR_RATE_LIMITED',
-        retryAfterMs: context.ttl,
-      }),
+    errorResponseBuilder: rateLimitedError,
   });
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
 

@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { isStoreUnavailable } from '../../store/errors.js';
+import { commonPageError, rateLimitedError } from '../../http/page-errors.js';
 import { isPageLanguage, translate, type PageLanguage } from './messages.js';
 import { compileViews, WEB_DIR, type PageContext } from './views.js';
 import { applicationRoutes } from './application-routes.js';
@@ -69,12 +69,7 @@ export const webChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
     timeWindow: 60_000,
     redis: app.redis,
     nameSpace: 'web:rate:',
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error('rate limited'), {
-        statusCode: 429,
-        code: 'HUB_ERR_RATE_LIMITED',
-        retryAfterMs: context.ttl,
-      }),
+    errorResponseBuilder: rateLimitedError,
   });
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/web/', decorateReply: false });
@@ -110,7 +105,7 @@ export const webChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
   });
 
   app.setErrorHandler((error: FastifyError & { retryAfterMs?: number }, request, reply) => {
-    const { status, key, values } = errorPage(error);
+    const { status, key, values } = commonPageError(error);
     if (status >= 500) request.log.error({ err: error }, 'citizen page failed');
     if (error.retryAfterMs) void reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
     const message = translate(request.pageLanguage, key, values);
@@ -137,24 +132,4 @@ function queryWithoutLanguage(url: string): string {
   params.delete('lang');
   const kept = params.toString();
   return kept ? `${kept}&` : '';
-}
-
-function errorPage(error: FastifyError & { retryAfterMs?: number }): {
-  status: number;
-  key: string;
-  values?: Record<string, string | number>;
-} {
-  if (typeof error.code === 'string' && error.code.startsWith('FST_CSRF_'))
-    return { status: 403, key: 'error.csrf' };
-  if (error.statusCode === 429)
-    return {
-      status: 429,
-      key: 'error.rateLimited',
-      values: { minutes: Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 60_000)) },
-    };
-  if (isStoreUnavailable(error)) return { status: 503, key: 'error.unavailable' };
-  const status = error.statusCode ?? 500;
-  if (status === 404) return { status, key: 'error.notFound' };
-  if (status >= 400 && status < 500) return { status, key: 'error.badRequest' };
-  return { status: 500, key: 'error.unavailable' };
 }
