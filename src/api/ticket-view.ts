@@ -1,6 +1,7 @@
 import { maskEmail } from '../privacy/email.js';
 import { maskPhone } from '../privacy/phone.js';
 import type { Contact } from '../store/contacts.js';
+import { withoutHiddenReferences } from '../tickets/references.js';
 import { allowedCommands } from '../tickets/state-machine.js';
 import type { Actor, Ticket, TicketSla } from '../tickets/types.js';
 import type { ContactView as ContactViewT, TicketView } from './schemas.js';
@@ -50,7 +51,16 @@ export function ticketSummary(ticket: Ticket): Static<typeof TicketSummary> {
   };
 }
 
-export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: Actor): TicketView {
+/**
+ * A ticket as the API shows it to `actor`. `references` are the other tickets it names that the actor
+ * may see (`visibleReferences`); any other number is left out of the events and `mergedInto`.
+ */
+export function ticketView(
+  ticket: Ticket,
+  contact: Contact | undefined,
+  actor: Actor,
+  references: ReadonlySet<string>,
+): TicketView {
   return {
     ...ticketSummary(ticket),
     queryCode: ticket.queryCode,
@@ -73,7 +83,11 @@ export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: 
       flags: ticket.supervision.flags.map((f) => ({ ...f, at: f.at.toISOString() })),
     },
     tags: ticket.tags,
-    events: ticket.events.map((e) => ({ ...e, at: e.at.toISOString() })),
+    events: ticket.events.map((e) => ({
+      ...e,
+      data: withoutHiddenReferences(e.data, references),
+      at: e.at.toISOString(),
+    })),
     outbox: Object.values(ticket.outbox)
       .map((o) => ({
         id: o.id,
@@ -99,7 +113,7 @@ export function ticketView(ticket: Ticket, contact: Contact | undefined, actor: 
       receivedAt: ticket.source.receivedAt.toISOString(),
     },
     returnCount: ticket.returnCount,
-    mergedInto: ticket.mergedInto,
+    mergedInto: ticket.mergedInto && references.has(ticket.mergedInto) ? ticket.mergedInto : undefined,
     allowedCommands: allowedCommands(ticket.status),
   };
 }

@@ -5,6 +5,7 @@ import { HubErrors } from '../errors.js';
 import { canSee, departmentScope } from '../tickets/access.js';
 import { COMMAND_NAMES } from '../tickets/state-machine.js';
 import { isValidTicketNumber } from '../tickets/ticket-number.js';
+import { visibleReferences } from '../tickets/references.js';
 import type { Actor, InboundMessage, Ticket } from '../tickets/types.js';
 import { parseMailbox } from '../channels/email/address.js';
 import {
@@ -62,13 +63,9 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         actor,
       );
-      const contact = await loadContact(app, result.ticket);
+      const ticket = await viewFor(app, result.ticket, actor);
       void reply.status(result.created ? 201 : 200);
-      return {
-        created: result.created,
-        acknowledgement: result.acknowledgement,
-        ticket: ticketView(result.ticket, contact, actor),
-      };
+      return { created: result.created, acknowledgement: result.acknowledgement, ticket };
     },
   );
 
@@ -104,7 +101,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const ticket = await visibleTicket(app, request.params.number, request.actor);
-      return ticketView(ticket, await loadContact(app, ticket), request.actor);
+      return viewFor(app, ticket, request.actor);
     },
   );
 
@@ -145,7 +142,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           channel: 'api',
           input: request.body as CommandInput,
         });
-        return ticketView(ticket, await loadContact(app, ticket), request.actor);
+        return viewFor(app, ticket, request.actor);
       },
     );
   }
@@ -167,6 +164,11 @@ async function visibleTicket(app: FastifyInstance, number: string, actor: Actor)
   return ticket;
 }
 
-async function loadContact(app: FastifyInstance, ticket: Ticket) {
-  return ticket.contactId ? app.store.contacts.findById(ticket.contactId) : undefined;
+/** The API's view of a ticket for this actor: its contact (masked) and only the references it may see. */
+async function viewFor(app: FastifyInstance, ticket: Ticket, actor: Actor) {
+  const [contact, references] = await Promise.all([
+    ticket.contactId ? app.store.contacts.findById(ticket.contactId) : undefined,
+    visibleReferences((number) => app.store.tickets.findByNumber(number), actor, ticket),
+  ]);
+  return ticketView(ticket, contact, actor, references);
 }

@@ -68,28 +68,3 @@ export async function departmentNames(
   const departments = await app.store.departments.list();
   return new Map(departments.map((d) => [d.code, language === 'en' ? (d.nameEn ?? d.name) : d.name]));
 }
-
-/**
- * The other tickets a timeline names (a linked ticket, a merge target) that this actor may see:
- * the page shows only their numbers; any other is "another ticket".
- */
-export async function visibleReferences(
-  app: FastifyInstance,
-  actor: Actor,
-  ticket: Ticket,
-): Promise<Set<string>> {
-  const named = new Set<string>();
-  if (ticket.mergedInto) named.add(ticket.mergedInto);
-  for (const event of ticket.events) {
-    for (const key of ['ticket', 'into'] as const) {
-      const value = event.data?.[key];
-      if (typeof value === 'string' && isValidTicketNumber(value)) named.add(value);
-    }
-  }
-  const visible = new Set<string>();
-  for (const number of named) {
-    const other = await app.store.tickets.findByNumber(number);
-    if (other && canSee(actor, other)) visible.add(number);
-  }
-  return visible;
-}

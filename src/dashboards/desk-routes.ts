@@ -5,6 +5,7 @@ import { literalUnion, TicketNumber } from '../api/schemas.js';
 import { revealContact } from '../api/reveal-contact.js';
 import type { Config } from '../config.js';
 import { localMinute } from '../time/local-format.js';
+import { visibleReferences } from '../tickets/references.js';
 import type { Actor, Ticket } from '../tickets/types.js';
 import { DESK_ACTIONS, readActionForm, type FormValues } from './desk-actions.js';
 import { inboxView } from './desk-inbox-view.js';
@@ -14,7 +15,6 @@ import {
   hoursOf,
   INBOX_CAP,
   loadInbox,
-  visibleReferences,
   visibleTicket,
 } from './desk-load.js';
 import { refusalText, REFUSALS } from './desk-refusal.js';
@@ -178,7 +178,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (
     const [departments, deliveries, visibleTickets, contact] = await Promise.all([
       departmentNames(app, language),
       app.store.deliveries.forTicket(ticket.number),
-      visibleReferences(app, actor, ticket),
+      visibleReferences((n) => app.store.tickets.findByNumber(n), actor, ticket),
       ticket.contactId ? app.store.contacts.findById(ticket.contactId) : undefined,
     ]);
     const now = new Date();
