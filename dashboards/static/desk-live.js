@@ -86,7 +86,7 @@
   }
 
   document.body.addEventListener('htmx:afterSwap', showLive);
-  // Countdowns move with the clock, and a ticket transferred away sends this department no event.
+  // Countdowns move with the clock (a ticket transferred away sends a `ticket_left` message).
   if (inbox) {
     setInterval(function () {
       if (!document.hidden) refreshInbox();

@@ -39,7 +39,13 @@ export const liveRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
       leadDepartment: message.leadDepartment,
       coDepartments: Object.fromEntries(message.coDepartments.map((d) => [d, true])),
     };
-    for (const [socket, actor] of sockets) if (canSee(actor, ticket)) socket.send(raw);
+    // A department the ticket just left hears only that it left: not where it went, nor why.
+    const former = new Set(message.formerDepartments);
+    const left = JSON.stringify({ type: 'ticket_left', number: message.number, at: message.event.at });
+    for (const [socket, actor] of sockets) {
+      if (canSee(actor, ticket)) socket.send(raw);
+      else if (actor.department !== undefined && former.has(actor.department)) socket.send(left);
+    }
   });
   app.addHook('onClose', async () => {
     for (const socket of sockets.keys()) socket.close(1001, 'hub shutting down');

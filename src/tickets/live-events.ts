@@ -11,6 +11,11 @@ export interface LiveTicketEvent {
   status: string;
   leadDepartment?: string;
   coDepartments: string[];
+  /**
+   * Departments that saw the ticket before this event and no longer do (a transfer, a return): told
+   * once, so the ticket leaves their lists live. They knew its number already.
+   */
+  formerDepartments: string[];
   event: Pick<TicketEvent, 'id' | 'type' | 'fromStatus' | 'toStatus' | 'visibility' | 'channel'> & {
     at: string;
   };
@@ -23,12 +28,15 @@ export class LiveEvents {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  publish(ticket: Ticket, event: TicketEvent): void {
+  /** Publishes `event` of `ticket`; `before` is the ticket as it was, when it existed. */
+  publish(ticket: Ticket, event: TicketEvent, before?: Ticket): void {
+    const now = departmentsOf(ticket);
     const message: LiveTicketEvent = {
       number: ticket.number,
       status: ticket.status,
       leadDepartment: ticket.leadDepartment,
       coDepartments: Object.keys(ticket.coDepartments),
+      formerDepartments: before ? [...departmentsOf(before)].filter((code) => !now.has(code)) : [],
       event: {
         id: event.id,
         type: event.type,
@@ -41,4 +49,10 @@ export class LiveEvents {
     };
     this.redis.publish(this.channel, JSON.stringify(message)).catch(this.onError);
   }
+}
+
+function departmentsOf(ticket: Ticket): Set<string> {
+  const codes = new Set(Object.keys(ticket.coDepartments));
+  if (ticket.leadDepartment) codes.add(ticket.leadDepartment);
+  return codes;
 }

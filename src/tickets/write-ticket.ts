@@ -34,7 +34,7 @@ export async function writeTicket<R>(
       }
       const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, next.change);
       if (updated) {
-        deps.live.publish(updated, next.change.event);
+        deps.live.publish(updated, next.change.event, ticket);
         if (next.change.set.sla) await deps.timers.schedule(updated);
         await deps.outbox.afterWrite(updated, next.change.outbox);
         return { ticket: updated };

@@ -74,6 +74,44 @@ describe('live ticket events over WebSocket', () => {
     department.terminate();
   });
 
+  it('tells a department a ticket left it (transfer), without saying where it went', async () => {
+    const [jtj, zjj] = await Promise.all([
+      issueToken(hub, 'department', 'JTJ'),
+      issueToken(hub, 'department', 'ZJJ'),
+    ]);
+    const before = await hub.app.injectWS(`/api/v1/live?access_token=${jtj}`);
+    const after = await hub.app.injectWS(`/api/v1/live?access_token=${zjj}`);
+    const beforeSeen = collect(before);
+    const afterSeen = collect(after);
+    const moved = await openTicket(hub);
+    assert.equal((await command(hub, moved.number, 'dispatch', { department: 'JTJ' })).statusCode, 200);
+    const transfer = await command(hub, moved.number, 'transfer', {
+      department: 'ZJJ',
+      reason: '属住建局职责',
+    });
+    assert.equal(transfer.statusCode, 200, transfer.body);
+
+    await until(() => beforeSeen.some((m) => m.type === 'ticket_left'), 'the old department told');
+    await until(() => afterSeen.some((m) => m.event?.type === 'transferred'), 'the new department told');
+    const left = beforeSeen.filter((m) => m.number === moved.number);
+    assert.deepEqual(
+      left.map((m) => m.event?.type ?? m.type),
+      ['dispatched', 'ticket_left'],
+    );
+    assert.deepEqual(Object.keys(left[1] ?? {}).sort(), ['at', 'number', 'type']);
+    assert.equal(
+      JSON.stringify(beforeSeen).includes('ZJJ'),
+      false,
+      'the old department does not learn where',
+    );
+    assert.deepEqual(
+      afterSeen.filter((m) => m.number === moved.number).map((m) => m.event?.type),
+      ['transferred'],
+    );
+    before.terminate();
+    after.terminate();
+  });
+
   it('refuses a socket without a valid token', async () => {
     await assert.rejects(hub.app.injectWS('/api/v1/live'));
     await assert.rejects(hub.app.injectWS('/api/v1/live?access_token=wrong-token-000000'));
