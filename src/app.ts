@@ -17,6 +17,7 @@ import { smsChannel } from './channels/sms/plugin.js';
 import { webChannel } from './channels/web/plugin.js';
 import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
 import { importRoutes } from './api/import-routes.js';
+import { directoryRoutes } from './api/directory-routes.js';
 import { importQueuePlugin } from './subsidies/import-queue.js';
 import { importWorker } from './subsidies/import-worker.js';
 import { mailIntakePlugin } from './channels/email/mail-intake.js';
@@ -122,6 +123,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
       await api.register(ivrRoutes, { config });
       await api.register(callRoutes);
       await api.register(importRoutes, { config });
+      await api.register(directoryRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -64,6 +64,12 @@ export const HubErrors = {
   ),
   /** An upload the import cannot take at all (empty, an old .xls, not a file body); details say why. */
   ImportFileRefused: createError('HUB_ERR_IMPORT_FILE', 'Cannot import this file: %s', 400),
+  /** Another change to this directory entry (查号) holds its writer lock: try again. */
+  DirectoryEntryBusy: createError(
+    'HUB_ERR_DIRECTORY_ENTRY_BUSY',
+    'Directory entry %s is being changed; try again',
+    409,
+  ),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 

@@ -3,13 +3,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config.js';
 import { usesDevOutbox } from '../notify/plugin.js';
-import { DIRECTORY_QUERY_MAX, searchDirectory } from './console-directory.js';
+import { DIRECTORY_QUERY_MAX, searchDirectory } from '../directory/search.js';
 import { callRow, CONSOLE_ROLES, departmentNames, departmentOptions, ticketRow } from './console-view.js';
 import { addStaffMessages, staffText } from './messages.js';
+import { DIRECTORY_WORDS } from './words/admin-directory.js';
 import { CONSOLE_WORDS } from './words/console.js';
 import './words/ticket.js';
 
 addStaffMessages(CONSOLE_WORDS);
+// The directory's category names (the 查号 results show them).
+addStaffMessages(DIRECTORY_WORDS);
 
 /** How many triage tickets the console lists (newest first, as the API's triage list). */
 export const TRIAGE_SHOWN = 30;
@@ -104,7 +107,11 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
     { ...options, schema: { hide: true, querystring: DirectoryQuery } },
     async (request, reply) => {
       const q = (request.query.q ?? '').trim().slice(0, DIRECTORY_QUERY_MAX);
-      const results = searchDirectory(await app.store.departments.list(), q);
+      const [departments, entries] = await Promise.all([
+        app.store.departments.list(),
+        app.store.directoryEntries.listActive(),
+      ]);
+      const results = searchDirectory(departments, q, entries);
       return reply.page(
         'console-directory',
         { q, results, count: results.length, directoryMax: DIRECTORY_QUERY_MAX },

@@ -11,6 +11,7 @@ import { CallRepository } from './calls.js';
 import { CalendarRepository } from './calendar.js';
 import { DeliveryRepository } from './deliveries.js';
 import { DepartmentRepository } from './departments.js';
+import { DirectoryEntryRepository } from './directory-entries.js';
 import { DevOutboxRepository } from './dev-outbox.js';
 import { DisclosureRepository } from './disclosures.js';
 import { InboundMailRepository } from './inbound-mails.js';
@@ -69,6 +70,8 @@ export interface Store {
   staffUsers: StaffUserRepository;
   /** Register imports started through the API: record, sealed file until finished, report problems. */
   imports: ImportJobRepository;
+  /** 查号 numbers that are not departments (utilities, emergency, hospitals), versioned. */
+  directoryEntries: DirectoryEntryRepository;
   /** Where we are connected (the embedded server's URI when MONGODB_URI is unset). */
   uri: string;
   embedded: boolean;
@@ -155,6 +158,7 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       otpChallenges: new OtpChallengeRepository(connection),
       imports: new ImportJobRepository(connection),
       staffUsers: new StaffUserRepository(connection),
+      directoryEntries: new DirectoryEntryRepository(connection),
     };
     const models = [
       ...Object.values(repositories).map((r) => r.model),
