@@ -1,11 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { HubErrors, withDetails } from '../errors.js';
 import { normalisePhone } from '../privacy/phone.js';
-import type { Rule } from '../routing/rules.js';
-import { ruleProblems, type Problem } from '../routing/validate.js';
+import {
+  createRule,
+  routingChanged,
+  rulesInOrder,
+  updateRule,
+  type RuleDraft,
+  type RuleEdit,
+  type RuleEditDeps,
+} from '../routing/rule-edits.js';
+import type { Problem } from '../routing/validate.js';
 import type { StoredRule } from '../store/routing-rules.js';
 import { previewRoute } from '../tickets/route-preview.js';
 import type { Actor } from '../tickets/types.js';
@@ -31,10 +38,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Array(RuleView), ...errorReplies },
       },
     },
-    async () =>
-      (await app.store.rules.list())
-        .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
-        .map(ruleView),
+    async () => rulesInOrder(await app.store.rules.list()).map(ruleView),
   );
 
   app.get(
@@ -79,11 +83,9 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       requireAdmin(request.actor, 'routing rules');
-      const { id = `r_${randomBytes(6).toString('hex')}`, ...fields } = request.body;
-      const rule = storedRule(app, { ...fields, id, version: 1 }, request.actor);
-      const saved = await app.store.rules.create(rule);
-      if (!saved.ok) throw new HubErrors.AlreadyExists(`rule ${id}`);
-      await afterChange(app, request.actor, 'create_rule', `${id}@1`);
+      const { id, ...fields } = request.body;
+      const saved = await createRule(ruleEditDeps(app), id, ruleDraft(fields), request.actor);
+      if (!saved.ok) throw refusal(saved, id ?? 'new');
       void reply.status(201);
       return ruleView(saved.rule);
     },
@@ -103,11 +105,9 @@ export const routingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       requireAdmin(request.actor, 'routing rules');
       const { version, ...fields } = request.body;
-      const current = await existingRule(app, request.params.id);
-      const rule = storedRule(app, { ...fields, id: current.id, version }, request.actor);
-      const saved = await app.store.rules.update(rule, version);
-      if (!saved.ok) throw new HubErrors.VersionConflict(`rule ${current.id}`, String(current.version));
-      await afterChange(app, request.actor, 'update_rule', `${current.id}@${String(saved.rule.version)}`);
+      const { id } = request.params;
+      const saved = await updateRule(ruleEditDeps(app), id, version, ruleDraft(fields), request.actor);
+      if (!saved.ok) throw refusal(saved, id);
       return ruleView(saved.rule);
     },
   );
@@ -156,29 +156,41 @@ async function existingRule(app: FastifyInstance, id: string): Promise<StoredRul
   return rule;
 }
 
-function storedRule(
-  app: FastifyInstance,
-  fields: Omit<CreateRuleBody, 'id'> & { id: string; version: number },
-  actor: Actor,
-): StoredRule {
-  const rule: Rule = {
-    ...fields,
-    effectiveFrom: fields.effectiveFrom ? new Date(fields.effectiveFrom) : undefined,
-    effectiveTo: fields.effectiveTo ? new Date(fields.effectiveTo) : undefined,
+/** The API's body as the core's draft (dates parsed: the schema has checked their format). */
+function ruleDraft(fields: Omit<CreateRuleBody, 'id'>): RuleDraft {
+  const { effectiveFrom, effectiveTo, ...rest } = fields;
+  return {
+    ...rest,
+    ...(effectiveFrom ? { effectiveFrom: new Date(effectiveFrom) } : {}),
+    ...(effectiveTo ? { effectiveTo: new Date(effectiveTo) } : {}),
   };
-  const problems = ruleProblems(rule, app.routingService.tables());
-  if (problems.length > 0) throw problemsError(problems);
-  return { ...rule, updatedAt: new Date(), updatedBy: actor.id };
 }
 
+function refusal(edit: Exclude<RuleEdit, { ok: true }>, id: string): Error {
+  switch (edit.reason) {
+    case 'invalid':
+      return problemsError(edit.problems);
+    case 'exists':
+      return new HubErrors.AlreadyExists(`rule ${id}`);
+    case 'not_found':
+      return new HubErrors.NotFound();
+    case 'version_conflict':
+      return new HubErrors.VersionConflict(`rule ${id}`, String(edit.current.version));
+  }
+}
+
+function ruleEditDeps(app: FastifyInstance): RuleEditDeps {
+  return { store: app.store, routing: app.routingService };
+}
+
+/** Audited, then the routing tables rebuilt in every process (rules, policies, calendar, hours). */
 export async function afterChange(
   app: FastifyInstance,
   actor: Actor,
   action: string,
   what: string,
 ): Promise<void> {
-  await app.store.audit.append({ actor, action, fields: [what], at: new Date() });
-  await app.routingService.changed();
+  await routingChanged(ruleEditDeps(app), actor, action, what);
 }
 
 function ruleView(rule: StoredRule) {

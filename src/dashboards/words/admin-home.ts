@@ -49,9 +49,11 @@ export const ADMIN_HOME_WORDS = {
     'area.admin.ivr': 'IVR menu',
     'area.admin.ivrText': 'Edit the voice menu as a tree and click through it in the simulator.',
     'area.admin.keywords': 'SMS keywords',
-    'area.admin.keywordsText': 'The built-in commands and their aliases, and custom keywords (e.g. GN for heating).',
+    'area.admin.keywordsText':
+      'The built-in commands and their aliases, and custom keywords (e.g. GN for heating).',
     'area.admin.directory': 'Directory',
-    'area.admin.directoryText': 'Directory entries besides the departments: public service numbers and their hours.',
+    'area.admin.directoryText':
+      'Directory entries besides the departments: public service numbers and their hours.',
     'area.admin.queues': 'Queue monitor',
     'area.admin.queuesText':
       'The background jobs (notices, SLA timers, broadcasts, imports…); retry the failed ones.',
