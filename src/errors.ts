@@ -70,6 +70,8 @@ export const HubErrors = {
     'Directory entry %s is being changed; try again',
     409,
   ),
+  /** Another save of this department holds its writer lock: try again. */
+  DepartmentBusy: createError('HUB_ERR_DEPARTMENT_BUSY', 'Department %s is being changed; try again', 409),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 

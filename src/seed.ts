@@ -3,8 +3,8 @@ import { DEMO_DEPARTMENTS, DEMO_RULES, loadDemoCases } from './seed-data.js';
 import { openStore } from './store/store.js';
 
 /**
- * `npm run seed`: loads the demo departments (idempotent: upsert by code), the demo routing rules
- * (only those missing) and the demo application cases and subsidy households. With the embedded
+ * `npm run seed`: loads the demo departments and the demo routing rules (only those missing: what an
+ * admin has changed on the admin pages is left alone) and the demo application cases and subsidy households. With the embedded
  * database, run it while the hub is stopped (`npm start` runs it before starting the hub).
  */
 const config = loadConfig();
@@ -17,9 +17,10 @@ const store = await openStore(config, {
   },
 });
 try {
-  for (const department of DEMO_DEPARTMENTS) await store.departments.upsert(department);
-  console.log(`seed: ${DEMO_DEPARTMENTS.length} departments`);
-  // Rules an admin already has (or has changed) are left alone: only missing ones are added.
+  // Departments and rules an admin already has (or has changed) are left alone: only missing ones are added.
+  let departments = 0;
+  for (const department of DEMO_DEPARTMENTS) if (await store.departments.create(department)) departments++;
+  console.log(`seed: ${departments} of ${DEMO_DEPARTMENTS.length} demo departments added`);
   let added = 0;
   for (const rule of DEMO_RULES) {
     const saved = await store.rules.create({ ...rule, updatedAt: new Date(), updatedBy: 'seed' });
