@@ -3,13 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { HubErrors, withDetails } from '../errors.js';
 import type { StoredTemplate } from '../store/message-templates.js';
-import { BUILT_IN_CATALOG } from '../templates/notifications/catalog.js';
 import type { TemplateProblem } from '../templates/notifications/compile.js';
-import type { NotificationTemplates } from '../templates/notifications/notification-templates.js';
-import { templateId, type TemplateKey, type TemplateParts } from '../templates/notifications/parts.js';
-import type { Actor } from '../tickets/types.js';
+import { templateId, type TemplateKey } from '../templates/notifications/parts.js';
 import { requireAdmin } from './guards.js';
 import { errorReplies } from './schemas.js';
+import {
+  removeTemplateOverride,
+  saveTemplateOverride,
+  smsOfSample,
+  templateInUse,
+} from './template-admin.js';
 import {
   PreviewBody,
   PreviewReply,
@@ -80,25 +83,12 @@ export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const key = request.params;
-      const parts: TemplateParts = request.body;
-      const problems = app.templates.current().check(key, parts);
-      if (problems.length > 0) throw invalid(problems);
-      const saved = await app.store.messageTemplates.save({
-        ...key,
-        ...parts,
-        updatedAt: new Date(),
-        updatedBy: request.actor.id,
-      });
+      const { baseVersion, ...parts } = request.body;
+      const saved = await saveTemplateOverride(app, request.actor, key, parts, baseVersion);
       if (!saved.ok) {
-        const now = await app.store.messageTemplates.find(key);
-        throw new HubErrors.VersionConflict(`template ${templateId(key)}`, String(now?.version ?? 0));
+        if (saved.reason === 'invalid') throw invalid(saved.problems);
+        throw new HubErrors.VersionConflict(`template ${templateId(key)}`, String(saved.current));
       }
-      await afterChange(
-        app,
-        request.actor,
-        'update_template',
-        `${templateId(key)}@${String(saved.template.version)}`,
-      );
       return view(app, key, saved.template);
     },
   );
@@ -115,8 +105,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const key = request.params;
-      if (!(await app.store.messageTemplates.remove(key))) throw new HubErrors.NotFound();
-      await afterChange(app, request.actor, 'delete_template', templateId(key));
+      if (!(await removeTemplateOverride(app, request.actor, key))) throw new HubErrors.NotFound();
       return view(app, key, undefined);
     },
   );
@@ -156,31 +145,18 @@ function invalid(problems: TemplateProblem[]): Error {
   return withDetails(new HubErrors.TemplateInvalid(summary), { problems });
 }
 
-async function afterChange(app: FastifyInstance, actor: Actor, action: string, what: string): Promise<void> {
-  await app.store.audit.append({ actor, action, fields: [what], at: new Date() });
-  await app.templates.changed();
-}
-
-/** The sample rendered as it would be sent: what the SMS costs. */
-function smsOfSample(templates: NotificationTemplates, key: TemplateKey) {
-  if (key.channel !== 'sms') return undefined;
-  return templates.render(key.event, key.channel, key.locale, templates.sample).sms;
-}
-
 function view(app: FastifyInstance, key: TemplateKey, stored: StoredTemplate | undefined) {
-  const templates = app.templates.current();
-  const info = templates.template(key);
-  if (!info) throw new HubErrors.NotFound();
-  const skipped = templates.skipped.find((s) => s.id === templateId(key));
+  const inUse = templateInUse(app.templates.current(), key);
+  if (!inUse) throw new HubErrors.NotFound();
   return {
     ...key,
-    source: info.source,
-    ...info.parts,
+    source: inUse.info.source,
+    ...inUse.info.parts,
     version: stored?.version,
     updatedAt: stored?.updatedAt.toISOString(),
     updatedBy: stored?.updatedBy,
-    builtIn: BUILT_IN_CATALOG[key.locale][key.event]?.[key.channel],
-    ...(skipped ? { problems: skipped.problems } : {}),
-    sms: smsOfSample(templates, key),
+    builtIn: inUse.builtIn,
+    ...(inUse.skipped ? { problems: inUse.skipped } : {}),
+    sms: inUse.sms,
   };
 }

@@ -43,6 +43,12 @@ export const TemplateBody = Type.Object(
         description: 'Email only: an HTML fragment (escaped), wrapped in the shared layout',
       }),
     ),
+    baseVersion: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'The version edited (0: the built-in): refused (409) when another is in use now',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

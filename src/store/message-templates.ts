@@ -83,8 +83,10 @@ export class MessageTemplateRepository {
   /**
    * Saves the next version (one more than any saved before) as the one in use. Two admins saving
    * the same template at once: the second is told (`version_conflict`), not silently overwritten.
+   * With `baseVersion` (the version in use that the admin edited, 0 for the built-in) a save over
+   * any other version in use is refused the same way.
    */
-  async save(template: Omit<StoredTemplate, 'version'>): Promise<SaveTemplateResult> {
+  async save(template: Omit<StoredTemplate, 'version'>, baseVersion?: number): Promise<SaveTemplateResult> {
     const _id = templateDocId(template);
     const [current, latest] = await Promise.all([
       this.model.findById(_id).lean(),
@@ -93,6 +95,9 @@ export class MessageTemplateRepository {
         .sort({ version: -1 })
         .lean(),
     ]);
+    if (baseVersion !== undefined && baseVersion !== (current?.version ?? 0)) {
+      return { ok: false, reason: 'version_conflict' };
+    }
     const version = Math.max(current?.version ?? 0, latest?.version ?? 0) + 1;
     const next: StoredTemplate = { ...template, version };
     // The version record is the guard: its id is unique, so only one save gets this number.

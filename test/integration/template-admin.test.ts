@@ -205,6 +205,25 @@ describe('message template admin API', () => {
     await hub.request({ method: 'DELETE', url: URL });
   });
 
+  it('refuses a save on top of a version other than the one edited (baseVersion)', async () => {
+    // The built-in is in use (0): the first save from it goes through, the second from it is late.
+    const first = await put(URL, { body: '工单{{number}}已受理', baseVersion: 0 });
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json<TemplateJson>().version, 4);
+    const late = await put(URL, { body: '工单{{number}}', baseVersion: 0 });
+    assert.equal(late.statusCode, 409);
+    assert.equal(late.json<ErrorJson>().code, 'HUB_ERR_VERSION_CONFLICT');
+    const stored = await hub.app.store.messageTemplates.find({
+      event: 'received',
+      channel: 'sms',
+      locale: 'zh-CN',
+    });
+    assert.equal(stored?.body, '工单{{number}}已受理');
+    const next = await put(URL, { body: '工单{{number}}', baseVersion: 4 });
+    assert.equal(next.json<TemplateJson>().version, 5);
+    await hub.request({ method: 'DELETE', url: URL });
+  });
+
   it('rebuilds when another process announces a change', async () => {
     const key = { event: 'rated', channel: 'push', locale: 'en' } as const;
     await hub.app.store.messageTemplates.save({
