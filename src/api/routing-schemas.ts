@@ -160,6 +160,21 @@ export const PolicyBody = Type.Object(
 );
 export type PolicyBody = Static<typeof PolicyBody>;
 
+/** The version the edit started from guards a save (HUB_ERR_VERSION_CONFLICT when it moved on). */
+const BaseVersion = Type.Optional(
+  Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000_000,
+    description: 'The version you edited (0: it must not exist yet); without it, saved whatever is stored',
+  }),
+);
+
+export const PolicyPutBody = Type.Object(
+  { version: BaseVersion, ...PolicyBody.properties },
+  { additionalProperties: false },
+);
+export type PolicyPutBody = Static<typeof PolicyPutBody>;
+
 export const PolicyView = Type.Object({
   code: Type.String(),
   version: Type.Integer(),
@@ -179,7 +194,17 @@ export const CalendarYearBody = Type.Object(
 );
 export type CalendarYearBody = Static<typeof CalendarYearBody>;
 
-export const CalendarYearView = Type.Object({ year: Type.Integer(), ...CalendarYearBody.properties });
+export const CalendarYearPutBody = Type.Object(
+  { version: BaseVersion, ...CalendarYearBody.properties },
+  { additionalProperties: false },
+);
+export type CalendarYearPutBody = Static<typeof CalendarYearPutBody>;
+
+export const CalendarYearView = Type.Object({
+  year: Type.Integer(),
+  version: Type.Integer(),
+  ...CalendarYearBody.properties,
+});
 
 export const CalendarDaysQuery = Type.Object({ from: Day, to: Day });
 export const CalendarDaysReply = Type.Object({

@@ -10,9 +10,9 @@ import { afterChange, problemsError } from './routing-routes.js';
 import {
   CalendarDaysQuery,
   CalendarDaysReply,
-  CalendarYearBody,
+  CalendarYearPutBody,
   CalendarYearView,
-  PolicyBody,
+  PolicyPutBody,
   PolicyView,
   WorkingHoursBody,
 } from './routing-schemas.js';
@@ -54,21 +54,28 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create or change an SLA policy (admin); saved as its next version',
         tags: ['sla'],
         params: CodeParams,
-        body: PolicyBody,
+        body: PolicyPutBody,
         response: { 200: PolicyView, ...errorReplies },
       },
     },
     async (request) => {
       requireAdmin(request.actor, 'SLA policies, the calendar and working hours');
-      const problems = policyProblems(request.body);
+      const { version, ...body } = request.body;
+      const problems = policyProblems(body);
       if (problems.length > 0) throw problemsError(problems);
+      const { code } = request.params;
       const saved = await app.store.slaPolicies.save(
-        { ...request.body, code: request.params.code },
+        { ...body, code },
         new Date(),
         request.actor.id,
+        version,
       );
-      await afterChange(app, request.actor, 'save_sla_policy', `${saved.code}@${String(saved.version)}`);
-      return saved;
+      if (!saved.ok) {
+        if (version === 0) throw new HubErrors.AlreadyExists(`SLA policy ${code}`);
+        throw new HubErrors.VersionConflict(`SLA policy ${code}`, String(saved.current?.version ?? 0));
+      }
+      await afterChange(app, request.actor, 'save_sla_policy', `${code}@${String(saved.policy.version)}`);
+      return saved.policy;
     },
   );
 
@@ -124,21 +131,33 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/calendar/:year',
     {
       schema: {
-        summary: "Replace a year's holidays and make-up workdays (admin)",
+        summary: "Replace a year's holidays and make-up workdays (admin); saved as its next version",
         tags: ['sla'],
         params: YearParams,
-        body: CalendarYearBody,
+        body: CalendarYearPutBody,
         response: { 200: CalendarYearView, ...errorReplies },
       },
     },
     async (request) => {
       requireAdmin(request.actor, 'SLA policies, the calendar and working hours');
-      const year = { ...request.body, year: request.params.year };
+      const { version, ...body } = request.body;
+      const year = { ...body, year: request.params.year };
       const problems = calendarProblems(year);
       if (problems.length > 0) throw problemsError(problems);
-      await app.store.calendar.save(year, new Date(), request.actor.id);
+      const saved = await app.store.calendar.save(year, new Date(), request.actor.id, version);
+      if (!saved.ok) {
+        if (version === 0) throw new HubErrors.AlreadyExists(`calendar ${String(year.year)}`);
+        throw new HubErrors.VersionConflict(
+          `calendar ${String(year.year)}`,
+          String(saved.current?.version ?? 0),
+        );
+      }
       await afterChange(app, request.actor, 'save_calendar', String(year.year));
-      return year;
+      return {
+        ...saved.year,
+        holidays: [...saved.year.holidays],
+        makeupWorkdays: [...saved.year.makeupWorkdays],
+      };
     },
   );
 

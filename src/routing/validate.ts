@@ -1,5 +1,5 @@
 import { dayKind, buildCalendar } from './calendar.js';
-import type { HolidayYear } from './holidays-cn.js';
+import type { HolidayRange, HolidayYear } from './holidays-cn.js';
 import type { RuleActions, RuleConditions } from './rules.js';
 import type { SlaPolicy } from './sla-policy.js';
 import type { RoutingTables, WorkingHours } from './tables.js';
@@ -75,11 +75,18 @@ export function hoursProblems(hours: WorkingHours, path = '/workingHours'): Prob
   return problems;
 }
 
-/** Holidays inside the year and in order; make-up workdays on weekends, never on a holiday. */
+/**
+ * Holidays inside the year, no day in two of them; make-up workdays on weekends, never on a holiday,
+ * each listed once.
+ */
 export function calendarProblems(year: HolidayYear): Problem[] {
   const problems: Problem[] = [];
+  // A real day: Date.parse alone would let 2026-02-30 through (it rolls over to March).
   const inYear = (day: string) =>
-    day.startsWith(`${String(year.year)}-`) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`));
+    day.startsWith(`${String(year.year)}-`) &&
+    !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) &&
+    new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+  const valid: (HolidayRange & { i: number })[] = [];
   for (const [i, h] of year.holidays.entries()) {
     if (!inYear(h.from))
       problems.push({ path: `/holidays/${String(i)}/from`, message: `not a date of ${String(year.year)}` });
@@ -88,9 +95,20 @@ export function calendarProblems(year: HolidayYear): Problem[] {
         path: `/holidays/${String(i)}/to`,
         message: `a date of ${String(year.year)} not before from`,
       });
+    } else if (inYear(h.from)) {
+      valid.push({ ...h, i });
     }
   }
-  const calendar = buildCalendar([{ ...year, makeupWorkdays: [] }]);
+  for (const h of valid) {
+    const other = valid.find((o) => o.i < h.i && o.from <= h.to && h.from <= o.to);
+    if (other) {
+      problems.push({
+        path: `/holidays/${String(h.i)}`,
+        message: `overlaps holiday ${String(other.i)} (${other.from}…${other.to})`,
+      });
+    }
+  }
+  const calendar = buildCalendar([{ ...year, holidays: valid, makeupWorkdays: [] }]);
   for (const [i, day] of year.makeupWorkdays.entries()) {
     const kind = inYear(day) ? dayKind(calendar, day) : 'invalid';
     if (kind !== 'weekend') {
@@ -98,6 +116,8 @@ export function calendarProblems(year: HolidayYear): Problem[] {
         path: `/makeupWorkdays/${String(i)}`,
         message: `${day} is not a weekend day of ${String(year.year)} (${kind})`,
       });
+    } else if (year.makeupWorkdays.indexOf(day) < i) {
+      problems.push({ path: `/makeupWorkdays/${String(i)}`, message: `${day} is listed twice` });
     }
   }
   return problems;
