@@ -13,6 +13,7 @@ import { slaRoutes } from './api/sla-routes.js';
 import { supervisionBoardRoutes } from './api/supervision-board-routes.js';
 import { devOutboxRoutes } from './channels/dev-outbox/routes.js';
 import { citizenPushRoutes } from './channels/push/citizen-routes.js';
+import { smsKeywordsPlugin } from './channels/sms/keyword-table.js';
 import { smsChannel } from './channels/sms/plugin.js';
 import { webChannel } from './channels/web/plugin.js';
 import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
@@ -78,6 +79,8 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(routingPlugin, { config });
   await app.register(ticketCorePlugin, { config });
   await app.register(templatesPlugin, { config });
+  // The hotline's own SMS keywords, read by the SMS channel and changed on the admin page.
+  await app.register(smsKeywordsPlugin, { config });
   await app.register(notifyPlugin, { config });
   await app.register(mailIntakePlugin, { config });
   if (config.runWorkers) {

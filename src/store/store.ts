@@ -25,6 +25,7 @@ import { OutboxMarkRepository } from './outbox-marks.js';
 import { RoutingRuleRepository } from './routing-rules.js';
 import { SlaPolicyRepository } from './sla-policies.js';
 import { SmsAnswerRepository } from './sms-answers.js';
+import { SmsKeywordRepository } from './sms-keywords.js';
 import { SubsidyRepository } from './subsidies.js';
 import { StaffUserRepository } from './staff-users.js';
 import { TicketRepository } from './tickets.js';
@@ -56,6 +57,8 @@ export interface Store {
   calls: CallRepository;
   /** The answer given to each inbound SMS, by MessageSid (a Twilio retry gets the same). */
   smsAnswers: SmsAnswerRepository;
+  /** The hotline's own SMS keywords (GN / 供暖 …): initials and words → ticket kind and category. */
+  smsKeywords: SmsKeywordRepository;
   /** How far IMAP polling has read each mailbox (UIDVALIDITY, last UID), by account and mailbox. */
   imapCursors: ImapCursorRepository;
   /** Every inbound mail, raw, by Message-ID (or the hash of its bytes), with what became of it. */
@@ -151,6 +154,7 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       ivrMenus: new IvrMenuRepository(connection),
       calls: new CallRepository(connection),
       smsAnswers: new SmsAnswerRepository(connection),
+      smsKeywords: new SmsKeywordRepository(connection),
       imapCursors: new ImapCursorRepository(connection),
       disclosures: new DisclosureRepository(connection),
       inboundMails: new InboundMailRepository(connection),

@@ -1,34 +1,73 @@
-import type { RatingValue } from '../../tickets/types.js';
+import type { RatingValue, TicketKind } from '../../tickets/types.js';
 import { toHalfWidth } from '../../text/width.js';
-import { parseOptKeyword } from './opt-out.js';
+import { OPT_IN_WORDS, OPT_OUT_WORDS, parseOptKeyword } from './opt-out.js';
 
 /**
  * The SMS keyword parser (DESIGN §6): pure, no I/O. A citizen on a cheap phone types with a Chinese
  * IME (full-width letters, digits and colons), in any case, with or without a space or colon after
  * the keyword, in Chinese or in pinyin initials. What the message asks for comes back as a
  * {@link SmsCommand}; which ticket, application or household it concerns is the use cases' business.
+ * Besides the built-in keywords, the hotline's own (campaigns, topics: `GN` / 供暖) come in as a
+ * table ({@link CustomKeyword}, kept in the store); the built-ins are tried first and win.
  */
 
 /** The ticket kinds a citizen opens by keyword: 投诉 / 咨询 / 建议 / 求助. */
 export type OpenKind = 'complaint' | 'consultation' | 'suggestion' | 'help';
-/** Keywords that take arguments, as the usage answer names them. */
-export type UsageOf = 'status' | 'subsidy' | 'rate' | OpenKind;
+/** Keywords that take arguments, as the usage answer names them (a custom keyword: its ticket kind). */
+export type UsageOf = 'status' | 'subsidy' | 'rate' | TicketKind;
+
+/**
+ * A keyword the hotline added (src/store/sms-keywords.ts; checked by custom-keyword-rules.ts): its
+ * initials and/or Chinese words open a ticket of `kind` in `category` (routing rules read it).
+ */
+export interface CustomKeyword {
+  id: string;
+  /** A–Z, upper case, as the parser folds what citizens type. */
+  initials?: string;
+  /** Chinese words. */
+  words: readonly string[];
+  kind: TicketKind;
+  category: string;
+  /** Sent at once, besides the ticket's usual received notice. */
+  reply?: string;
+  /** In force from this instant (inclusive); none: since ever. */
+  validFrom?: Date;
+  /** In force until this instant (exclusive); none: for ever. */
+  validTo?: Date;
+}
+
+/** The custom keywords to read a message with, and when it came (validity dates). */
+export interface CustomKeywords {
+  keywords: readonly CustomKeyword[];
+  at: Date;
+}
+
+/** Which custom keyword opened the ticket, as it was typed (folded: `GN`, `供暖`). */
+export interface CustomMatch {
+  id: string;
+  keyword: string;
+  category: string;
+  reply?: string;
+}
 
 export type SmsCommand =
   /** CX / 查询 <ticket or application number> [query code]. */
   | { type: 'status'; number: string; code?: string }
   /** BT / 补贴 [last 6 characters of the ID number]. */
   | { type: 'subsidy'; idTail?: string }
-  /** TS / ZX / JY / QZ <text>: a new ticket of that kind. */
-  | { type: 'open'; kind: OpenKind; text: string }
+  /** TS / ZX / JY / QZ <text>, or a custom keyword and text: a new ticket of that kind. */
+  | { type: 'open'; kind: TicketKind; text: string; custom?: CustomMatch }
   /** PJ / 评价 <1–3 | 满意 | 基本满意 | 不满意> [comment]. */
   | { type: 'rate'; value: RatingValue; comment?: string }
   | { type: 'opt_out' }
   | { type: 'opt_in' }
   /** BZ / 帮助 / HELP / ?, and an empty message. */
   | { type: 'help' }
-  /** Initials with arguments we cannot read, or a keyword alone: answer how the keyword is used. */
-  | { type: 'usage'; of: UsageOf }
+  /**
+   * Initials with arguments we cannot read, or a keyword alone: answer how the keyword is used
+   * (`keyword`: the custom keyword's initials or word, to quote instead of the built-in's).
+   */
+  | { type: 'usage'; of: UsageOf; keyword?: string }
   /** No keyword: continues the sender's open ticket, or opens a consultation. */
   | { type: 'text'; text: string };
 
@@ -46,6 +85,8 @@ interface Rest {
   separated: boolean;
   /** The whole message, trimmed, original characters. */
   message: string;
+  /** The keyword as it matched, folded (`CX`, `查询`). */
+  keyword: string;
 }
 
 /**
@@ -55,22 +96,47 @@ interface Rest {
  * instead (CX 社保: the citizen clearly meant the keyword).
  */
 const KEYWORDS: readonly Keyword[] = [
-  { initials: 'CX', words: ['查询'], usage: 'status', handle: status },
-  { initials: 'BT', words: ['补贴'], usage: 'subsidy', handle: subsidy },
-  { initials: 'TS', words: ['投诉'], usage: 'complaint', handle: open('complaint') },
-  { initials: 'ZX', words: ['咨询'], usage: 'consultation', handle: open('consultation') },
-  { initials: 'JY', words: ['建议'], usage: 'suggestion', handle: open('suggestion') },
-  { initials: 'QZ', words: ['求助'], usage: 'help', handle: open('help') },
-  { initials: 'PJ', words: ['评价'], usage: 'rate', handle: rate },
+  { initials: 'CX', words: ['查询'], usage: 'status', handle: status, example: 'CX 26112100425' },
+  { initials: 'BT', words: ['补贴'], usage: 'subsidy', handle: subsidy, example: 'BT 12345X' },
+  {
+    initials: 'TS',
+    words: ['投诉'],
+    usage: 'complaint',
+    handle: open('complaint'),
+    example: 'TS 小区路灯不亮',
+  },
+  {
+    initials: 'ZX',
+    words: ['咨询'],
+    usage: 'consultation',
+    handle: open('consultation'),
+    example: 'ZX 社保卡怎么补办',
+  },
+  {
+    initials: 'JY',
+    words: ['建议'],
+    usage: 'suggestion',
+    handle: open('suggestion'),
+    example: 'JY 增加公交线路',
+  },
+  { initials: 'QZ', words: ['求助'], usage: 'help', handle: open('help'), example: 'QZ 老人走失' },
+  { initials: 'PJ', words: ['评价'], usage: 'rate', handle: rate, example: 'PJ 1' },
   // BZ with anything after it still asks for help; 帮助 is only help alone (帮助我们… is a request).
-  { initials: 'BZ', words: [], usage: undefined, handle: () => ({ type: 'help' }) },
+  { initials: 'BZ', words: [], usage: undefined, handle: () => ({ type: 'help' }), example: 'BZ' },
 ];
 
-interface Keyword {
-  initials: string;
+/** How a keyword is spelt: pinyin initials (read only when no letter follows) and Chinese words. */
+interface Spelling {
+  initials?: string;
   words: readonly string[];
+}
+
+interface Keyword extends Spelling {
+  initials: string;
   usage: UsageOf | undefined;
   handle: Handler;
+  /** How a citizen types it (the admin page shows it). */
+  example: string;
 }
 
 /** The pinyin initials of a keyword (TS for complaint), as the usage answer quotes them. */
@@ -81,6 +147,56 @@ export function initialsOf(usage: UsageOf): string {
 /** Messages that are nothing but one of these ask for the usage text. */
 const HELP_WORDS: ReadonlySet<string> = new Set(['帮助', 'HELP', '?']);
 
+/** What a built-in keyword does, as the admin page lists it: the command it reads as. */
+export type BuiltInAction = Exclude<SmsCommand['type'], 'usage' | 'text'>;
+
+/** A built-in keyword: its Latin spellings, its Chinese ones, what it does and how it is typed. */
+export interface BuiltInKeyword {
+  does: BuiltInAction;
+  /** The kind of ticket an `open` keyword opens. */
+  kind?: OpenKind;
+  initials: readonly string[];
+  words: readonly string[];
+  example: string;
+  /** Only a message that is nothing but the keyword counts (TD, 帮助 …); else a prefix. */
+  wholeMessage: boolean;
+}
+
+const isLatin = (word: string) => /^[A-Z]+$/.test(word);
+const wholeMessageRow = (
+  does: BuiltInAction,
+  spellings: Iterable<string>,
+  example: string,
+): BuiltInKeyword => {
+  const all = [...spellings];
+  return {
+    does,
+    initials: all.filter(isLatin),
+    words: all.filter((w) => !isLatin(w)),
+    example,
+    wholeMessage: true,
+  };
+};
+
+function prefixRow(row: Keyword): BuiltInKeyword {
+  const spelt = { initials: [row.initials], words: row.words, example: row.example, wholeMessage: false };
+  const usage = row.usage;
+  if (usage === undefined) return { does: 'help', ...spelt };
+  if (usage === 'status' || usage === 'subsidy' || usage === 'rate') return { does: usage, ...spelt };
+  return { does: 'open', kind: usage as OpenKind, ...spelt };
+}
+
+/**
+ * Every built-in keyword, read from the tables the parser uses (so the list cannot drift from
+ * them): the admin page shows it, and custom keywords are checked against it.
+ */
+export const BUILT_IN_KEYWORDS: readonly BuiltInKeyword[] = [
+  ...KEYWORDS.map(prefixRow),
+  wholeMessageRow('help', HELP_WORDS, '帮助'),
+  wholeMessageRow('opt_out', OPT_OUT_WORDS, 'TD'),
+  wholeMessageRow('opt_in', OPT_IN_WORDS, 'KT'),
+];
+
 /**
  * Between a keyword and its argument, and between two arguments: spaces, colons, commas, plus
  * ("回复CX+工单号" is taken literally), hyphens, hashes, full stops and the enumeration comma.
@@ -90,7 +206,11 @@ const SEPARATOR = /^[\s:,+\-#.、，：]+/;
 const TRAILING = /[\s.。!！?？,，;；、~]+$/;
 const LATIN = /^[A-Z]/;
 
-export function parseSms(body: string): SmsCommand {
+/**
+ * What an SMS asks for. `custom`: the hotline's own keywords and when the message came; those not
+ * in force then are passed over, and a built-in keyword always wins.
+ */
+export function parseSms(body: string, custom?: CustomKeywords): SmsCommand {
   const message = body.replace(/\0/g, '').trim();
   const folded = fold(message);
   if (folded === '') return { type: 'help' };
@@ -105,7 +225,24 @@ export function parseSms(body: string): SmsCommand {
     // CX 社保, or 查询 alone: the keyword was meant, its argument is missing or unreadable.
     if (row.usage && (rest.initials || rest.original === '')) return { type: 'usage', of: row.usage };
   }
+  for (const row of inForce(custom)) {
+    const rest = afterKeyword(message, folded, row);
+    if (!rest) continue;
+    const match: CustomMatch = { id: row.id, keyword: rest.keyword, category: row.category };
+    if (row.reply !== undefined) match.reply = row.reply;
+    const command = open(row.kind, match)(rest);
+    // The keyword alone: how it is used, quoting the keyword as the citizen would type it.
+    return command ?? { type: 'usage', of: row.kind, keyword: row.initials ?? rest.keyword };
+  }
   return { type: 'text', text: message };
+}
+
+function inForce(custom: CustomKeywords | undefined): readonly CustomKeyword[] {
+  if (!custom) return [];
+  const at = custom.at.getTime();
+  return custom.keywords.filter(
+    (k) => (!k.validFrom || at >= k.validFrom.getTime()) && (!k.validTo || at < k.validTo.getTime()),
+  );
 }
 
 /** Half-width and upper case; one UTF-16 unit for one, so positions match the original text. */
@@ -113,17 +250,27 @@ function fold(text: string): string {
   return toHalfWidth(text).replace(/[a-z]/g, (c) => c.toUpperCase());
 }
 
-function afterKeyword(message: string, folded: string, row: Keyword): Rest | undefined {
-  let length: number | undefined;
+/** Folded as the parser reads a message: half-width, upper case (custom keywords are stored so). */
+export function foldKeyword(text: string): string {
+  return fold(text);
+}
+
+function afterKeyword(message: string, folded: string, row: Spelling): Rest | undefined {
+  let keyword: string | undefined;
   let initials = false;
-  if (folded.startsWith(row.initials) && !LATIN.test(folded.slice(row.initials.length))) {
+  if (
+    row.initials !== undefined &&
+    folded.startsWith(row.initials) &&
+    !LATIN.test(folded.slice(row.initials.length))
+  ) {
     // CX2611… and CX:2611… are the keyword; CXK or "BTW" are words.
-    length = row.initials.length;
+    keyword = row.initials;
     initials = true;
   } else {
-    length = row.words.find((word) => folded.startsWith(word))?.length;
+    keyword = row.words.find((word) => folded.startsWith(word));
   }
-  if (length === undefined) return undefined;
+  if (keyword === undefined) return undefined;
+  const length = keyword.length;
   const separator = SEPARATOR.exec(folded.slice(length))?.[0].length ?? 0;
   const start = length + separator;
   return {
@@ -132,6 +279,7 @@ function afterKeyword(message: string, folded: string, row: Keyword): Rest | und
     initials,
     separated: separator > 0,
     message,
+    keyword,
   };
 }
 
@@ -157,12 +305,12 @@ function subsidy(rest: Rest): SmsCommand | undefined {
   return tail === undefined ? undefined : { type: 'subsidy', idTail: tail };
 }
 
-function open(kind: OpenKind): Handler {
+function open(kind: TicketKind, custom?: CustomMatch): Handler {
   return (rest) => {
     if (rest.original === '') return undefined;
     // 投诉小区噪音: the word is part of the sentence, so the ticket keeps all of it.
     const text = rest.initials || rest.separated ? rest.original : rest.message;
-    return { type: 'open', kind, text };
+    return custom ? { type: 'open', kind, text, custom } : { type: 'open', kind, text };
   };
 }
 

@@ -11,8 +11,8 @@ import { toHalfWidth } from '../../text/width.js';
  */
 export type OptKeyword = 'opt_out' | 'opt_in';
 
-const OPT_OUT_WORDS: ReadonlySet<string> = new Set(['TD', '退订', 'STOP', 'UNSUBSCRIBE']);
-const OPT_IN_WORDS: ReadonlySet<string> = new Set(['KT', '恢复', 'START', 'UNSTOP']);
+export const OPT_OUT_WORDS: ReadonlySet<string> = new Set(['TD', '退订', 'STOP', 'UNSUBSCRIBE']);
+export const OPT_IN_WORDS: ReadonlySet<string> = new Set(['KT', '恢复', 'START', 'UNSTOP']);
 
 /** The keyword a whole message is (full-width as an IME types it, any case, spaces around), if any. */
 export function parseOptKeyword(body: string): OptKeyword | undefined {

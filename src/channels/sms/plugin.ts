@@ -67,7 +67,8 @@ export const smsChannel: FastifyPluginAsync<{ config: Config }> = async (app, { 
       // for what changes something). A retry answered from the store never awaits it.
       const message = inbound(deps, sms, sid, from);
       message.catch(() => undefined);
-      const command = parseSms(sms.Body ?? '');
+      // The hotline's own keywords as this process has them now (reloaded when an admin changes them).
+      const command = parseSms(sms.Body ?? '', { keywords: app.smsKeywords.current(), at: new Date() });
       const work = async () => respond(deps, await message, command);
       const answer = isPureQuery(command)
         ? await answerQuery(once, sid, work)

@@ -39,7 +39,7 @@ async function run(deps: SmsDeps, sms: InboundSms, command: SmsCommand): Promise
     case 'subsidy':
       return querySubsidy(deps, sender, command.idTail);
     case 'open':
-      return openTicket(deps, sms, command.kind, command.text);
+      return openTicket(deps, sms, command.kind, command.text, command.custom);
     case 'rate':
       return rateLatest(deps, sms, command);
     case 'text':
@@ -47,7 +47,7 @@ async function run(deps: SmsDeps, sms: InboundSms, command: SmsCommand): Promise
     case 'help':
       return { keyword: 'help', reply: deps.answers.text('help', sender.locale, {}) };
     case 'usage':
-      return { keyword: 'usage', reply: usage(deps, sms, command.of) };
+      return { keyword: 'usage', reply: usage(deps, sms, command.of, command.keyword) };
     case 'opt_out':
     case 'opt_in': {
       if (sender.phone === undefined) return { keyword: command.type };
@@ -61,7 +61,8 @@ async function run(deps: SmsDeps, sms: InboundSms, command: SmsCommand): Promise
   }
 }
 
-function usage(deps: SmsDeps, sms: InboundSms, of: UsageOf): string {
+/** How a keyword is used; `keyword`: a custom keyword's own spelling, quoted instead of the built-in's. */
+function usage(deps: SmsDeps, sms: InboundSms, of: UsageOf, keyword?: string): string {
   const { locale } = sms.sender;
   switch (of) {
     case 'status':
@@ -71,6 +72,6 @@ function usage(deps: SmsDeps, sms: InboundSms, of: UsageOf): string {
     case 'rate':
       return deps.answers.text('usage.rate', locale, {});
     default:
-      return deps.answers.text('usage.open', locale, { initials: initialsOf(of), kind: of });
+      return deps.answers.text('usage.open', locale, { initials: keyword ?? initialsOf(of), kind: of });
   }
 }
