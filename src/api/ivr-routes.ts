@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { HubErrors, withDetails } from '../errors.js';
 import type { MenuDraft, StoredMenu } from '../ivr/menu.js';
-import { checkMenu, validateMenu, type MenuProblem } from '../ivr/validate-menu.js';
+import { publishMenu } from '../ivr/publish-menu.js';
+import { validateMenu, type MenuProblem } from '../ivr/validate-menu.js';
 import { requireAdmin, requireHotline } from './guards.js';
 import {
   CallParams,
@@ -67,16 +68,9 @@ export const ivrRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (a
     },
     async (request) => {
       const { baseVersion, ...body } = request.body;
-      const checked = checkMenu(toMenu(body));
-      if (!checked.ok) throw invalid(checked.problems);
-      const saved = await app.store.ivrMenus.save(checked.menu, request.actor.id, new Date(), baseVersion);
+      const saved = await publishMenu(app.store, toMenu(body), request.actor, baseVersion);
+      if (!saved.ok && saved.reason === 'invalid') throw invalid(saved.problems);
       if (!saved.ok) throw new HubErrors.VersionConflict('the IVR menu', String(saved.current));
-      await app.store.audit.append({
-        actor: request.actor,
-        action: 'update_ivr_menu',
-        fields: [`ivr_menu@${String(saved.menu.version)}`],
-        at: saved.menu.updatedAt,
-      });
       return view(saved.menu);
     },
   );

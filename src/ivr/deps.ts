@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { WorkCalendar } from '../routing/calendar.js';
+import type { CallRepository } from '../store/calls.js';
 import type { Store } from '../store/store.js';
 import type { CoreDeps } from '../tickets/deps.js';
 import type { IntakeResult } from '../tickets/intake.js';
@@ -19,11 +20,22 @@ export interface IvrSettings {
   timeZone: string;
 }
 
-/** What the engine needs; built once by the voice channel and passed explicitly. */
+/** What the engine writes about a call: its record (insert-first) and its path. */
+export type CallLog = Pick<CallRepository, 'start' | 'find' | 'appendEvent' | 'linkTicket'>;
+
+/** The menu versions a call reads: the newest for a new call, the one its URL names for a step. */
+export type MenuVersions = Pick<MenuBook, 'current' | 'version'>;
+
+/**
+ * What the engine needs; built once by the voice channel and passed explicitly. The admin page's
+ * simulator passes its own call log (kept in memory) and menu (a draft): see simulate-call.ts.
+ */
 export interface IvrDeps {
-  store: Pick<Store, 'calls' | 'tickets' | 'applications' | 'subsidies' | 'departments' | 'contacts'>;
+  store: Pick<Store, 'tickets' | 'applications' | 'subsidies' | 'departments' | 'contacts'> & {
+    calls: CallLog;
+  };
   redis: Redis;
-  menus: MenuBook;
+  menus: MenuVersions;
   /** The ticket core's intake (voicemail → ticket) and its deps (a transcript → that ticket). */
   intake: (message: InboundMessage, actor: Actor) => Promise<IntakeResult>;
   core: CoreDeps;
