@@ -1,5 +1,6 @@
 import type { Delivery } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
+import { noteUnderLock } from './record.js';
 import type { OutboundChannel } from './types.js';
 
 /** Codes that say the number is a landline (or cannot take SMS): a call still reaches it. */
@@ -29,7 +30,7 @@ export async function fallBack(
   if (!channel) return;
   // Marked first, like any outbox write: should the job be lost, the reconciler sees the fallback.
   await deps.relay.mark(delivery.ticket, [delivery.entryId]);
-  await deps.store.deliveries.note(delivery.id, { fallback: channel });
+  await noteUnderLock(deps, delivery.id, { fallback: channel });
   await deps.relay.enqueue(delivery.ticket, { id: delivery.entryId, template: delivery.template }, [channel]);
   deps.log.info({ delivery: delivery.id, fallback: channel, code }, 'SMS failed for good: falling back');
 }

@@ -48,8 +48,21 @@ export async function defer(deps: NotifyDeps, delivery: Delivery, until: Date, w
     detail: `${why} until ${until.toISOString()}`,
     at: new Date(),
   });
-  await deps.store.deliveries.note(delivery.id, { notBefore: until });
+  await noteUnderLock(deps, delivery.id, { notBefore: until });
   throw new Deferred(until);
+}
+
+/**
+ * Sets fields of a delivery without moving its status, under its lock: FerretDB writes an update
+ * back whole, so a note racing `recordStatus` (a burst's carrier marking this one collapsed) would
+ * put the old status back — and the held message would go out a second time.
+ */
+export async function noteUnderLock(
+  deps: NotifyDeps,
+  id: string,
+  fields: Parameters<NotifyDeps['store']['deliveries']['note']>[1],
+): Promise<void> {
+  await withDeliveryLock(deps, id, () => deps.store.deliveries.note(id, fields));
 }
 
 export async function withDeliveryLock<T>(deps: NotifyDeps, id: string, work: () => Promise<T>): Promise<T> {

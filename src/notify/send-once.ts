@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Delivery } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
 import { fallBack } from './fallback.js';
-import { recordStatus } from './record.js';
+import { recordStatus, withDeliveryLock } from './record.js';
 import { ProviderError, type ChannelAdapter, type OutboundMessage } from './types.js';
 
 /** Thrown to the worker: the provider asked us to slow down; pause the queue this long. */
@@ -47,7 +47,10 @@ export async function sendOnce(
       return found.status;
     }
   }
-  if (!claimed && !(await deps.store.deliveries.claim(delivery.id, delivery.round))) {
+  // Under the delivery's lock, like every other write of it: a burst's carrier may be marking this
+  // one collapsed at the same moment, and FerretDB writes an update back whole.
+  const claim = () => deps.store.deliveries.claim(delivery.id, delivery.round);
+  if (!claimed && !(await withDeliveryLock(deps, delivery.id, claim))) {
     // Moved on meanwhile (a provider's report beat us here): it has been handed over already.
     return 'already';
   }
