@@ -15,7 +15,13 @@ export interface Problem {
 }
 
 export function ruleProblems(
-  rule: { conditions: RuleConditions; actions: RuleActions; effectiveFrom?: Date; effectiveTo?: Date },
+  rule: {
+    conditions: RuleConditions;
+    actions: RuleActions;
+    enabled?: boolean;
+    effectiveFrom?: Date;
+    effectiveTo?: Date;
+  },
   tables: RoutingTables,
 ): Problem[] {
   const problems: Problem[] = [];
@@ -24,7 +30,13 @@ export function ruleProblems(
   if (!hasKeywords && Object.keys(others).length === 0) {
     problems.push({ path: '/conditions', message: 'a rule needs at least one condition' });
   }
-  const active = (code: string) => tables.departments.get(code)?.active === true;
+  // A disabled rule sends nowhere: it may name a department or policy closed since (so it can be
+  // switched off after all), but never one that does not exist.
+  const usable = rule.enabled !== false;
+  const active = (code: string) => {
+    const department = tables.departments.get(code);
+    return department !== undefined && (department.active || !usable);
+  };
   if (!active(rule.actions.leadDepartment)) {
     problems.push({
       path: '/actions/leadDepartment',
@@ -39,7 +51,7 @@ export function ruleProblems(
       });
   }
   const policy = rule.actions.slaPolicy;
-  if (policy && !tables.policies.some((p) => p.code === policy && p.active)) {
+  if (policy && !tables.policies.some((p) => p.code === policy && (p.active || !usable))) {
     problems.push({ path: '/actions/slaPolicy', message: `unknown or inactive SLA policy ${policy}` });
   }
   if (rule.effectiveFrom && rule.effectiveTo && rule.effectiveTo <= rule.effectiveFrom) {

@@ -542,6 +542,31 @@ describe('admin routing page: editing rules', () => {
     assert.equal(matched(await testBox('小区门口的井盖丢了')), 'manholes');
   });
 
+  it('a rule whose department has closed since can be switched off, but not on again', async () => {
+    // Written past the checks, as a department closed after the rule was made leaves it.
+    await hub.app.store.rules.create({
+      ...(DEMO_RULES[0] ?? assert.fail('a demo rule')),
+      id: 'to-closed',
+      name: '撤销前的规则',
+      order: 990,
+      actions: { leadDepartment: 'OLD' },
+      version: 1,
+      updatedAt: new Date(),
+      updatedBy: 'test',
+    });
+    await hub.app.routingService.changed();
+    await admin.get('/staff/admin/routing?lang=en');
+    const off = await admin.post('/staff/admin/routing/rules/to-closed/disable?lang=en', { version: '1' });
+    assert.match(await follow(off), /Rule “撤销前的规则” disabled \(v2\)./);
+    assert.equal((await hub.app.store.rules.findById('to-closed'))?.enabled, false);
+
+    const stored = await dump();
+    const on = await admin.post('/staff/admin/routing/rules/to-closed/enable?lang=en', { version: '2' });
+    assert.equal(on.statusCode, 400);
+    assert.match(unescapeHtml(on.body), /OLD/);
+    assert.equal(await dump(), stored);
+  });
+
   it('moves a rule up and down: only its order changes, saved as a new version', async () => {
     const start = ruleIds(unescapeHtml((await admin.get('/staff/admin/routing?lang=en')).body));
     assert.deepEqual(start.slice(0, 5), [
