@@ -19,6 +19,7 @@ import { webChannel } from './channels/web/plugin.js';
 import { subsidyCodeWorker } from './channels/web/subsidy-code-worker.js';
 import { importRoutes } from './api/import-routes.js';
 import { directoryRoutes } from './api/directory-routes.js';
+import { smsKeywordRoutes } from './api/sms-keyword-routes.js';
 import { importQueuePlugin } from './subsidies/import-queue.js';
 import { importWorker } from './subsidies/import-worker.js';
 import { mailIntakePlugin } from './channels/email/mail-intake.js';
@@ -127,6 +128,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
       await api.register(callRoutes);
       await api.register(importRoutes, { config });
       await api.register(directoryRoutes);
+      await api.register(smsKeywordRoutes, { config });
     },
     { prefix: '/api/v1' },
   );

@@ -72,6 +72,12 @@ export const HubErrors = {
   ),
   /** Another save of this department holds its writer lock: try again. */
   DepartmentBusy: createError('HUB_ERR_DEPARTMENT_BUSY', 'Department %s is being changed; try again', 409),
+  /** Another change to the SMS keyword table holds its writer lock: try again. */
+  SmsKeywordsBusy: createError(
+    'HUB_ERR_SMS_KEYWORDS_BUSY',
+    'The SMS keywords are being changed; try again',
+    409,
+  ),
   Internal: createError('HUB_ERR_INTERNAL', 'Internal error', 500),
 } as const;
 
