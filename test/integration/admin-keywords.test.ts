@@ -470,6 +470,9 @@ describe('admin page: SMS keywords', () => {
     );
     const answer = await hub.app.store.smsAnswers.model.findOne({ ticketNumber: ticket.number }).lean();
     assert.equal(answer?.keyword, 'custom:GN');
+    // BZ (help) now names it too.
+    const [help] = await text('+8613900100003', 'BZ');
+    assert.ok(help?.endsWith('TD 退订。另有：GN 供暖（关键词+内容）。'), help);
 
     // Disabled on the page: the same text is a plain message again (a new consultation, no category).
     const keyword = await only('GN/供暖/暖气');
@@ -483,6 +486,8 @@ describe('admin page: SMS keywords', () => {
     assert.equal(plainTicket.kind, 'consultation');
     assert.equal(plainTicket.category, undefined);
     assert.equal(plainTicket.body, 'GN 暖气不热');
+    const [helpAfter] = await text('+8613900100003', '帮助');
+    assert.ok(helpAfter?.endsWith('TD 退订。'), helpAfter);
   });
 
   it('disable / enable with a stale version is refused; with the current one, done and audited', async () => {

@@ -56,6 +56,20 @@ describe('SMS answers', () => {
       answers.bare('rate.done', 'en', { number: '1', value: 'basically_satisfied', reopened: false }),
       'Thank you for rating ticket 1 (basically satisfied).',
     );
+    // The help answer lists the hotline's own keywords only when there are some.
+    assert.equal(
+      answers.bare('help', 'zh-CN', { others: '' }),
+      '短信服务：CX+工单号或办件号 查进度；BT 查补贴；TS/ZX/JY/QZ+内容 投诉/咨询/建议/求助；' +
+        'PJ+1/2/3 评价（满意/基本满意/不满意）；TD 退订。',
+    );
+    assert.ok(
+      answers
+        .bare('help', 'zh-CN', { others: 'GN 供暖 / YM 疫苗接种' })
+        .endsWith('TD 退订。另有：GN 供暖 / YM 疫苗接种（关键词+内容）。'),
+    );
+    assert.ok(
+      answers.bare('help', 'en', { others: 'GN 供暖' }).endsWith('TD to stop. Also: GN 供暖 (keyword+text).'),
+    );
     // An unknown locale falls back to Chinese.
     assert.equal(answers.bare('rate.none', 'fr', {}), answers.bare('rate.none', 'zh-CN', {}));
   });
@@ -105,7 +119,7 @@ describe('SMS answers', () => {
 
   it('without a Chinese signature an English answer stays GSM-7 and is cut with "..."', () => {
     const plain = new SmsAnswers({ signature: '', maxParts: 1 });
-    const text = plain.text('help', 'en', {});
+    const text = plain.text('help', 'en', { others: '' });
     assert.deepEqual(smsInfo(text).encoding, 'GSM-7');
     assert.ok(smsInfo(text).parts === 1 && text.endsWith('...'), text);
   });

@@ -62,7 +62,8 @@ export type SmsCommand =
   | { type: 'opt_out' }
   | { type: 'opt_in' }
   /** BZ / 帮助 / HELP / ?, and an empty message. */
-  | { type: 'help' }
+  /** `others`: the hotline's own keywords in force, as the answer lists them (`GN 供暖`). */
+  | { type: 'help'; others?: string[] }
   /**
    * Initials with arguments we cannot read, or a keyword alone: answer how the keyword is used
    * (`keyword`: the custom keyword's initials or word, to quote instead of the built-in's).
@@ -213,14 +214,15 @@ const LATIN = /^[A-Z]/;
 export function parseSms(body: string, custom?: CustomKeywords): SmsCommand {
   const message = body.replace(/\0/g, '').trim();
   const folded = fold(message);
-  if (folded === '') return { type: 'help' };
+  if (folded === '') return help(custom);
   const opt = parseOptKeyword(message);
   if (opt) return { type: opt };
-  if (HELP_WORDS.has(folded)) return { type: 'help' };
+  if (HELP_WORDS.has(folded)) return help(custom);
   for (const row of KEYWORDS) {
     const rest = afterKeyword(message, folded, row);
     if (!rest) continue;
     const command = row.handle(rest);
+    if (command?.type === 'help') return help(custom);
     if (command) return command;
     // CX 社保, or 查询 alone: the keyword was meant, its argument is missing or unreadable.
     if (row.usage && (rest.initials || rest.original === '')) return { type: 'usage', of: row.usage };
@@ -235,6 +237,16 @@ export function parseSms(body: string, custom?: CustomKeywords): SmsCommand {
     return command ?? { type: 'usage', of: row.kind, keyword: row.initials ?? rest.keyword };
   }
   return { type: 'text', text: message };
+}
+
+/** How many of the hotline's own keywords the help answer lists (it must stay a short SMS). */
+const HELP_LISTS_AT_MOST = 4;
+
+function help(custom: CustomKeywords | undefined): SmsCommand {
+  const others = inForce(custom)
+    .slice(0, HELP_LISTS_AT_MOST)
+    .map((k) => `${k.initials ?? k.words[0] ?? ''} ${k.category}`);
+  return others.length > 0 ? { type: 'help', others } : { type: 'help' };
 }
 
 function inForce(custom: CustomKeywords | undefined): readonly CustomKeyword[] {

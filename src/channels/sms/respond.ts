@@ -45,7 +45,10 @@ async function run(deps: SmsDeps, sms: InboundSms, command: SmsCommand): Promise
     case 'text':
       return converse(deps, sms, command.text);
     case 'help':
-      return { keyword: 'help', reply: deps.answers.text('help', sender.locale, {}) };
+      return {
+        keyword: 'help',
+        reply: deps.answers.text('help', sender.locale, { others: (command.others ?? []).join(' / ') }),
+      };
     case 'usage':
       return { keyword: 'usage', reply: usage(deps, sms, command.of, command.keyword) };
     case 'opt_out':

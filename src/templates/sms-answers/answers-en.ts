@@ -7,7 +7,8 @@ import type { AnswerSources } from './names.js';
 export const ANSWERS_EN: AnswerSources = {
   help:
     '12345 by text: CX+ticket or case number for its status; BT for subsidies; TS/ZX/JY/QZ+text for a ' +
-    'complaint/enquiry/suggestion/request for help; PJ 1/2/3 to rate; TD to stop.',
+    'complaint/enquiry/suggestion/request for help; PJ 1/2/3 to rate; TD to stop.' +
+    '{{#if others}} Also: {{others}} (keyword+text).{{/if}}',
   'usage.status':
     'For a status send CX and the ticket or case number, e.g. CX 26112100425; for someone else add the query code.',
   'usage.subsidy':

@@ -8,7 +8,8 @@ import type { AnswerSources } from './names.js';
 export const ANSWERS_ZH: AnswerSources = {
   help:
     '短信服务：CX+工单号或办件号 查进度；BT 查补贴；TS/ZX/JY/QZ+内容 投诉/咨询/建议/求助；' +
-    'PJ+1/2/3 评价（满意/基本满意/不满意）；TD 退订。',
+    'PJ+1/2/3 评价（满意/基本满意/不满意）；TD 退订。' +
+    '{{#if others}}另有：{{others}}（关键词+内容）。{{/if}}',
   'usage.status': '查进度请发送CX+工单号或办件号，如CX 26112100425；查他人事项请在号码后加查询码。',
   'usage.subsidy': '查补贴请发送BT；本机登记多户时发送BT+户主身份证号后6位，如BT 12345X。',
   'usage.rate': '评价请发送PJ 1（满意）、PJ 2（基本满意）或PJ 3（不满意）。',

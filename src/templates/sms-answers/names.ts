@@ -4,8 +4,11 @@
  * them in the locale. Dates come formatted by the caller (hub time zone); templates format nothing.
  */
 export interface AnswerData {
-  /** BZ / 帮助 / HELP / ?: what the keywords do. */
-  help: Record<string, never>;
+  /**
+   * BZ / 帮助 / HELP / ?: what the keywords do; `others` the hotline's own in force
+   * (`GN 供暖 / YM 疫苗接种`), empty when there are none.
+   */
+  help: { others: string };
   'usage.status': Record<string, never>;
   'usage.subsidy': Record<string, never>;
   'usage.rate': Record<string, never>;

@@ -5,7 +5,7 @@ import type { AnswerData, AnswerName } from './names.js';
  * mode: a missing field fails there), and the tests hold the results to the SMS part limits.
  */
 export const SAMPLE_ANSWERS: { [N in AnswerName]: AnswerData[N] } = {
-  help: {},
+  help: { others: 'GN 供暖 / YM 疫苗接种' },
   'usage.status': {},
   'usage.subsidy': {},
   'usage.rate': {},
