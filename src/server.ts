@@ -1,18 +1,36 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
 /** HTTP entry: configure, listen, close everything on SIGINT/SIGTERM. Nothing else lives here. */
 const config = loadConfig();
-const app = await buildApp(config);
+let app: FastifyInstance | undefined;
+try {
+  app = await buildApp(config);
+  await app.listen({ host: config.host, port: config.port });
+} catch (error) {
+  // A port taken (HTTP or SMTP_PORT), the database not starting …: one clear line, then out.
+  console.error(`the hub cannot start: ${whyNotStarted(error)}`);
+  await app?.close().catch(() => undefined);
+  process.exit(1);
+}
+const started = app;
 
 closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
-  if (err) app.log.error({ err }, 'closing after an error');
-  else app.log.info(`closing on ${signal ?? 'request'}`);
-  await app.close();
+  if (err) started.log.error({ err }, 'closing after an error');
+  else started.log.info(`closing on ${signal ?? 'request'}`);
+  await started.close();
 });
 
-await app.listen({ host: config.host, port: config.port });
-app.log.info(
+started.log.info(
   `hub ready: ${config.publicUrl}/ (API ${config.publicUrl}/api/v1, docs ${config.publicUrl}/docs, health ${config.publicUrl}/readyz)`,
 );
+
+function whyNotStarted(error: unknown): string {
+  const { code, port } = error as { code?: string; port?: number };
+  if (code === 'EADDRINUSE') {
+    return `port ${String(port)} is in use (PORT for the web pages and API, SMTP_PORT for mail; SMTP_PORT=0 turns mail off)`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
