@@ -3,9 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config.js';
 import { rulesSendingTo, type DepartmentProblem } from '../departments/check-department.js';
-import { saveDepartment, type Expected } from '../departments/save-department.js';
+import { countOpenTickets, saveDepartment, type Expected } from '../departments/save-department.js';
 import { HubErrors } from '../errors.js';
-import { countOpenTickets } from '../store/department-tickets.js';
 import type { StoredDepartment } from '../store/departments.js';
 import {
   departmentInput,

@@ -2,10 +2,10 @@ import type { Redis } from 'ioredis';
 import { withLock } from '../redis/lock.js';
 import type { RoutingService } from '../routing/plugin.js';
 import { routingChanged } from '../routing/rule-edits.js';
-import { countOpenTickets } from '../store/department-tickets.js';
 import type { StoredDepartment } from '../store/departments.js';
 import type { Store } from '../store/store.js';
-import type { Actor } from '../tickets/types.js';
+import type { TicketRepository } from '../store/tickets.js';
+import { OPEN_STATUSES, type Actor } from '../tickets/types.js';
 import { checkDepartment, type DepartmentInput, type DepartmentProblem } from './check-department.js';
 
 export interface DepartmentDeps {
@@ -79,4 +79,12 @@ export async function saveDepartment(
   if (!outcome.ok) return outcome;
   await routingChanged(deps, actor, 'save_department', code);
   return { ...outcome, openTickets: await countOpenTickets(deps.store.tickets, code) };
+}
+
+/**
+ * How many open tickets a department has — those it leads or co-handles, the desk's own scope —
+ * counted by the database. A disabled department keeps them.
+ */
+export function countOpenTickets(tickets: Pick<TicketRepository, 'count'>, code: string): Promise<number> {
+  return tickets.count({ status: [...OPEN_STATUSES], departments: [code] });
 }

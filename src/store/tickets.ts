@@ -246,8 +246,9 @@ export class TicketRepository {
     }
   }
 
-  async count(): Promise<number> {
-    return this.model.countDocuments({});
+  /** How many tickets match (all of them without a filter), counted by the database. */
+  async count(filter: TicketListFilter = {}): Promise<number> {
+    return this.model.countDocuments(toQuery(filter));
   }
 }
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
-import { startBrowser, type TestBrowser } from '../helpers/browser.js';
+import { signInPage, startBrowser, watchPage, type TestBrowser } from '../helpers/browser.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { ADMIN_PASSWORD } from '../helpers/staff.js';
 
@@ -10,22 +9,6 @@ const REGISTER = readFileSync(new URL('../fixtures/subsidies-register.csv', impo
 
 let hub: TestHub;
 let browser: TestBrowser;
-
-/** Every request to another host, and what the browser reports against the policy. */
-function watch(page: Page): { foreign: string[]; violations: string[]; failed: string[] } {
-  const seen = { foreign: [] as string[], violations: [] as string[], failed: [] as string[] };
-  page.on('response', (response) => {
-    if (response.status() >= 400) seen.failed.push(`${String(response.status())} ${response.url()}`);
-  });
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(browser.base) && !url.startsWith('data:')) seen.foreign.push(url);
-  });
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) seen.violations.push(message.text());
-  });
-  return seen;
-}
 
 before(async () => {
   hub = await startHub({ HUB_ADMIN_PASSWORD: ADMIN_PASSWORD });
@@ -40,12 +23,8 @@ after(async () => {
 describe('admin pages in the browser', () => {
   it('uploads a register through the page script, follows the progress to the end; the queue monitor runs under its policy', async () => {
     const page = await browser.newPage({ width: 1366, height: 768, javaScript: true, locale: 'en' });
-    const seen = watch(page);
-    await page.goto('/staff/login?lang=en');
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('.login button[type=submit]');
-    await page.waitForURL('**/staff/admin');
+    const seen = watchPage(page, browser.base);
+    await signInPage(page, { username: 'admin', password: ADMIN_PASSWORD, home: '/staff/admin', lang: 'en' });
     await page.click('a[href="/staff/admin/imports"]');
     await page.waitForURL('**/staff/admin/imports');
     // The script enabled the button.

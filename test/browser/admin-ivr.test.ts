@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEFAULT_MENU } from '../../src/ivr/default-menu.js';
-import { overflowsHorizontally, startBrowser, type TestBrowser } from '../helpers/browser.js';
+import { overflowsHorizontally, signInPage, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { ADMIN_PASSWORD } from '../helpers/staff.js';
 
@@ -31,11 +31,7 @@ describe('the IVR menu page in the browser (no JavaScript)', () => {
     page.on('response', (response) => {
       if (response.status() >= 400) failed.push(`${String(response.status())} ${response.url()}`);
     });
-    await page.goto('/staff/login');
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('.login button[type=submit]');
-    await page.waitForURL('**/staff/admin');
+    await signInPage(page, { username: 'admin', password: ADMIN_PASSWORD, home: '/staff/admin' });
     await page.click('a[href="/staff/admin/ivr"]');
     await page.waitForURL('**/staff/admin/ivr');
     assert.equal(await page.textContent('#prompt-text-main'), DEFAULT_MENU.nodes[0]?.prompt);

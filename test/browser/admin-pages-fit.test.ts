@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { overflowsHorizontally, startBrowser, type TestBrowser } from '../helpers/browser.js';
+import { overflowsHorizontally, signInPage, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { ADMIN_PASSWORD } from '../helpers/staff.js';
 
@@ -27,11 +27,7 @@ async function signedIn(
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
   });
-  await page.goto('/staff/login');
-  await page.fill('#username', 'admin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await page.click('.login button[type=submit]');
-  await page.waitForURL('**/staff/admin');
+  await signInPage(page, { username: 'admin', password: ADMIN_PASSWORD, home: '/staff/admin' });
   return { page, foreign, violations };
 }
 

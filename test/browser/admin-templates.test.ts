@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startBrowser, type TestBrowser } from '../helpers/browser.js';
+import { signInPage, startBrowser, watchPage, type TestBrowser } from '../helpers/browser.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { ADMIN_PASSWORD } from '../helpers/staff.js';
 
@@ -13,19 +13,11 @@ const MORE = '请在办结后对我们的服务进行评价，感谢您的支持
 let hub: TestHub;
 let browser: TestBrowser;
 
-/** Every request to another host, every refused response, and what the browser reports against the policy. */
-function watch(page: Page): { foreign: string[]; violations: string[]; failed: string[]; previews: number } {
-  const seen = { foreign: [] as string[], violations: [] as string[], failed: [] as string[], previews: 0 };
+/** What the page must not do (watchPage), and how many live previews it asked for. */
+function watch(page: Page): ReturnType<typeof watchPage> & { previews: number } {
+  const seen = { ...watchPage(page, browser.base), previews: 0 };
   page.on('response', (response) => {
-    if (response.status() >= 400) seen.failed.push(`${String(response.status())} ${response.url()}`);
     if (response.url().endsWith(`${EDITOR}/preview`)) seen.previews += 1;
-  });
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(browser.base) && !url.startsWith('data:')) seen.foreign.push(url);
-  });
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) seen.violations.push(message.text());
   });
   return seen;
 }
@@ -44,11 +36,7 @@ describe('message templates page in the browser', () => {
   it('typing updates the preview and the SMS part count without a page load; saving keeps it', async () => {
     const page = await browser.newPage({ width: 1366, height: 768, javaScript: true, locale: 'en' });
     const seen = watch(page);
-    await page.goto('/staff/login?lang=en');
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('.login button[type=submit]');
-    await page.waitForURL('**/staff/admin');
+    await signInPage(page, { username: 'admin', password: ADMIN_PASSWORD, home: '/staff/admin', lang: 'en' });
     await page.click('a[href="/staff/admin/templates"]');
     await page.waitForURL('**/staff/admin/templates');
     assert.equal(

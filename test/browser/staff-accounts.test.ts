@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { overflowsHorizontally, startBrowser, type TestBrowser } from '../helpers/browser.js';
+import { overflowsHorizontally, signInPage, startBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { ADMIN_PASSWORD } from '../helpers/staff.js';
 
@@ -135,11 +135,7 @@ describe('staff accounts in the browser', () => {
 
   it('fits a tablet: the users page at 768×1024 does not scroll sideways', async () => {
     const page = await browser.newPage({ width: 768, height: 1024, javaScript: true });
-    await page.goto('/staff/login');
-    await page.fill('#username', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('.login button[type=submit]');
-    await page.waitForURL('**/staff/admin');
+    await signInPage(page, { username: 'admin', password: ADMIN_PASSWORD, home: '/staff/admin' });
     await page.goto('/staff/admin/users');
     assert.equal(await overflowsHorizontally(page), false);
     await browser.screenshot(page, 'staff-users-tablet');

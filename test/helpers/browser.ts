@@ -65,3 +65,37 @@ export async function overflowsHorizontally(page: Page): Promise<boolean> {
   const width = await page.evaluate('document.documentElement.scrollWidth');
   return viewport !== null && Number(width) > viewport.width;
 }
+
+/** Signs `page` in through the staff sign-in form and waits for where the role lands (`home`). */
+export async function signInPage(
+  page: Page,
+  account: { username: string; password: string; home: string; lang?: 'en' },
+): Promise<void> {
+  await page.goto(account.lang ? `/staff/login?lang=${account.lang}` : '/staff/login');
+  await page.fill('#username', account.username);
+  await page.fill('#password', account.password);
+  await page.click('.login button[type=submit]');
+  await page.waitForURL(`**${account.home}`);
+}
+
+/**
+ * What a staff page must not do, collected as it happens: requests to another host (the centre has
+ * no internet), responses refused with 4xx/5xx, and what the browser reports against the policy.
+ */
+export function watchPage(
+  page: Page,
+  base: string,
+): { foreign: string[]; failed: string[]; violations: string[] } {
+  const seen = { foreign: [] as string[], failed: [] as string[], violations: [] as string[] };
+  page.on('response', (response) => {
+    if (response.status() >= 400) seen.failed.push(`${String(response.status())} ${response.url()}`);
+  });
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith('data:')) seen.foreign.push(url);
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) seen.violations.push(message.text());
+  });
+  return seen;
+}
