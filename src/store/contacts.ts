@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { insertUnlessTaken } from './errors.js';
+import { GroupedReads } from './grouped.js';
 
 /**
  * Citizens as reachable contacts. A contact's `_id` is a keyed hash (HMAC-SHA256 with the hub
@@ -53,12 +54,15 @@ const KNOWN_LIMIT = 50_000;
 export class ContactRepository {
   readonly model: Model<ContactDoc>;
   private readonly known = new Set<string>();
+  /** Reads by id, grouped with others of the moment (src/store/grouped.ts). */
+  readonly #reads: GroupedReads<ContactDoc>;
 
   constructor(
     connection: Connection,
     private readonly secret: string,
   ) {
     this.model = connection.model<ContactDoc>('Contact', ContactSchema);
+    this.#reads = new GroupedReads(this.model.collection);
   }
 
   /** The id a phone or email maps to (whether or not the contact exists yet). */
@@ -99,7 +103,7 @@ export class ContactRepository {
   }
 
   async findById(id: string): Promise<Contact | undefined> {
-    const doc = await this.model.findById(id).lean();
+    const doc = await this.#reads.findById(id);
     return doc ? toContact(doc) : undefined;
   }
 

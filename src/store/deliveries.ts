@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { OutboxAudience } from '../tickets/types.js';
-import { insertUnlessTaken } from './errors.js';
+import { GroupedInserts, GroupedReads } from './grouped.js';
 
 /**
  * Where a notification stands on one channel. Ranks only go up within a round (an admin's retry of
@@ -137,30 +137,37 @@ export type NewDelivery = Omit<
 export class DeliveryRepository {
   readonly model: Model<DeliveryDoc>;
   readonly attemptModel: Model<DeliveryAttempt & { _id: string }>;
+  // Grouped (src/store/grouped.ts): the notification workers read and write these many at a time.
+  readonly #reads: GroupedReads<DeliveryDoc>;
+  readonly #inserts: GroupedInserts<DeliveryDoc>;
+  readonly #attemptInserts: GroupedInserts<DeliveryAttempt & { _id: string }>;
 
   constructor(connection: Connection) {
     this.model = connection.model<DeliveryDoc>('Delivery', DeliverySchema);
     this.attemptModel = connection.model<DeliveryAttempt & { _id: string }>('DeliveryAttempt', AttemptSchema);
+    this.#reads = new GroupedReads(this.model.collection);
+    this.#inserts = new GroupedInserts(this.model.collection);
+    this.#attemptInserts = new GroupedInserts(this.attemptModel.collection);
   }
 
   async findById(id: string): Promise<Delivery | undefined> {
-    const doc = await this.model.findById(id).lean();
+    const doc = await this.#reads.findById(id);
     return doc ? toDelivery(doc) : undefined;
   }
 
-  /**
-   * Several by id. One lookup each: `_id` is the only key the embedded database finds through its
-   * index, and it would answer an `$in` by reading the whole collection.
-   */
+  /** Several by id (grouped into one `_id $in` with other reads of the moment). */
   async findMany(ids: string[]): Promise<Delivery[]> {
     const found = await Promise.all(ids.map(async (id) => this.findById(id)));
     return found.filter((d): d is Delivery => d !== undefined);
   }
 
-  /** Creates the record on first sight; false when it exists (the first one stands). */
-  async create(delivery: NewDelivery, at = new Date()): Promise<boolean> {
+  /**
+   * Creates the record on first sight; false when it exists (the first one stands). `updatedAt`
+   * differs from `at` for a record first written after its send (src/notify/send-first.ts).
+   */
+  async create(delivery: NewDelivery, at = new Date(), updatedAt = at): Promise<boolean> {
     const { id, ...rest } = delivery as NewDelivery & { id: string };
-    return insertUnlessTaken(this.model.collection, {
+    return this.#inserts.insert({
       ...rest,
       _id: id,
       rank: DELIVERY_RANK[delivery.status],
@@ -168,7 +175,7 @@ export class DeliveryRepository {
       attempts: delivery.attempts ?? 0,
       dead: false,
       createdAt: at,
-      updatedAt: at,
+      updatedAt,
     });
   }
 
@@ -251,7 +258,7 @@ export class DeliveryRepository {
 
   /** Records one attempt, callback or decision. Insert-only; a repeated `key` (a provider's retried callback) is stored once. */
   async record(attempt: DeliveryAttempt, key?: string): Promise<boolean> {
-    return insertUnlessTaken(this.attemptModel.collection, { ...attempt, _id: key ?? newAttemptId(attempt) });
+    return this.#attemptInserts.insert({ ...attempt, _id: key ?? newAttemptId(attempt) });
   }
 
   async attemptsOf(delivery: string): Promise<DeliveryAttempt[]> {

@@ -7,6 +7,7 @@ import {
   type TicketStatus,
 } from '../tickets/types.js';
 import { insertUnlessTaken } from './errors.js';
+import { GroupedReads } from './grouped.js';
 
 /**
  * Tickets. One document holds the ticket, its events timeline and its outbox, so every change with
@@ -152,8 +153,12 @@ export type InsertResult = { ok: true; ticket: Ticket } | { ok: false };
 export class TicketRepository {
   readonly model: Model<TicketDoc>;
 
+  /** Reads by number, grouped with others of the moment (src/store/grouped.ts). */
+  readonly #reads: GroupedReads<TicketDoc>;
+
   constructor(connection: Connection) {
     this.model = connection.model<TicketDoc>('Ticket', TicketSchema);
+    this.#reads = new GroupedReads(this.model.collection);
   }
 
   /**
@@ -170,7 +175,7 @@ export class TicketRepository {
   }
 
   async findByNumber(number: string): Promise<Ticket | undefined> {
-    const doc = await this.model.findById(number).lean();
+    const doc = await this.#reads.findById(number);
     return doc ? toTicket(doc) : undefined;
   }
 
