@@ -6,6 +6,7 @@ import { quietHold } from './quiet-hours.js';
 import { defer, recordStatus } from './record.js';
 import { resolveRecipient, type Recipient } from './recipient.js';
 import { renderData } from './render-data.js';
+import { sendFirst, type DeliveryFields } from './send-first.js';
 import { sendOnce } from './send-once.js';
 import { openWindow, parseMember, passGate, throttleMember } from './throttle.js';
 import type { OutboundChannel, OutboundMessage } from './types.js';
@@ -16,6 +17,11 @@ export interface DeliverEntryInput {
   entryId: string;
   /** The job's last attempt: a transient failure now is final. */
   lastAttempt: boolean;
+  /**
+   * The relay's job on its first run (TicketNotifyJob.fresh): no record of this delivery can exist
+   * yet, so none is looked up, and a message that goes now is recorded once, after the send.
+   */
+  fresh?: boolean;
   now?: Date;
 }
 
@@ -35,7 +41,8 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   const { channel } = input;
   const now = input.now ?? new Date();
   const id = deliveryIdOf(input.entryId, channel);
-  const existing = await deps.store.deliveries.findById(id);
+  const fresh = input.fresh === true;
+  const existing = fresh ? undefined : await deps.store.deliveries.findById(id);
   if (existing && existing.rank >= HANDED_OVER_RANK) return 'already';
   const ticket = await deps.store.tickets.findByNumber(input.ticketNumber);
   const entry = ticket?.outbox[input.entryId];
@@ -44,11 +51,12 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   // Stored on first need: as `queued` when it is skipped or deferred, as already claimed when it goes.
   let delivery = existing;
   let created = false;
+  const fields = deliveryFields(id, channel, ticket, entry, recipient);
   const stored = async (claimed = false): Promise<Delivery> => {
-    if (!delivery)
-      [delivery, created] = await createDelivery(deps, id, channel, ticket, entry, recipient, now, claimed);
+    if (!delivery) [delivery, created] = await createDelivery(deps, fields, now, claimed);
     return delivery;
   };
+  const wasCreated = (): boolean => created;
 
   if (recipient.optedOut) {
     await recordStatus(
@@ -114,12 +122,25 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   const latest = [{ ticket, entry }, ...carried].reduce((a, b) =>
     b.entry.createdAt > a.entry.createdAt ? b : a,
   );
-  const fresh = delivery === undefined;
-  const sending = await stored(true);
-  const claimed = fresh && created;
-  const message = await buildMessage(deps, sending, latest, recipient, channel, carried.length);
   const adapter = deps.adapters[channel];
-  const status = await sendOnce(deps, sending, adapter, message, input.lastAttempt, claimed);
+  let status: Awaited<ReturnType<typeof sendOnce>>;
+  if (fresh && delivery === undefined) {
+    const message = await buildMessage(deps, { id, round: 1 }, latest, recipient, channel, carried.length);
+    const first = { fields, message, lastAttempt: input.lastAttempt, claimedAt: now };
+    status = await sendFirst(deps, adapter, first, (claimed) => createDelivery(deps, fields, now, claimed));
+  } else {
+    const unrecorded = delivery === undefined;
+    const sending = await stored(true);
+    // Our own claimed record, just made: no claim to take. Not the first run, yet no record: a run
+    // that died between its send and its record (a fresh job's) may have sent it, so the provider
+    // is asked before sending again.
+    const madeHere = unrecorded && wasCreated();
+    const message = await buildMessage(deps, sending, latest, recipient, channel, carried.length);
+    status = await sendOnce(deps, sending, adapter, message, input.lastAttempt, {
+      claimed: madeHere,
+      ...(madeHere ? { sentSince: entry.createdAt } : {}),
+    });
+  }
   for (const other of carried) {
     const otherId = deliveryIdOf(other.entry.id, channel);
     await recordStatus(
@@ -133,17 +154,15 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   return status;
 }
 
-async function createDelivery(
-  deps: NotifyDeps,
+/** What a delivery record of this entry on this channel says, whatever its status. */
+function deliveryFields(
   id: string,
   channel: OutboundChannel,
   ticket: Ticket,
   entry: OutboxEntry,
   recipient: Recipient,
-  now: Date,
-  claimed: boolean,
-): Promise<[Delivery, boolean]> {
-  const fields = {
+): DeliveryFields {
+  return {
     id,
     channel,
     audience: entry.audience,
@@ -153,6 +172,17 @@ async function createDelivery(
     contactId: entry.contactId,
     department: entry.department,
     to: recipient.masked,
+  };
+}
+
+async function createDelivery(
+  deps: NotifyDeps,
+  base: DeliveryFields,
+  now: Date,
+  claimed: boolean,
+): Promise<[Delivery, boolean]> {
+  const fields = {
+    ...base,
     // About to send: stored as claimed (`sending`, attempt 1), which saves the claim's own write.
     ...(claimed
       ? { status: 'sending' as const, attempts: 1, claimedAt: now }
@@ -160,7 +190,7 @@ async function createDelivery(
   };
   // A twin job may have made it first; then its record stands, and is read back.
   if (!(await deps.store.deliveries.create(fields, now))) {
-    const first = await deps.store.deliveries.findById(id);
+    const first = await deps.store.deliveries.findById(base.id);
     if (first) return [first, false];
   }
   const delivery: Delivery = {
@@ -202,7 +232,7 @@ async function loadCarried(
 
 async function buildMessage(
   deps: NotifyDeps,
-  delivery: Delivery,
+  delivery: Pick<Delivery, 'id' | 'round'>,
   subject: { ticket: Ticket; entry: OutboxEntry },
   recipient: Recipient,
   channel: OutboundChannel,

@@ -1,4 +1,5 @@
-import type { DeliveryStatus } from '../store/deliveries.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Delivery, DeliveryStatus } from '../store/deliveries.js';
 import type { NotifyDeps } from './deps.js';
 import { fallBack } from './fallback.js';
 import { recordStatus } from './record.js';
@@ -26,7 +27,7 @@ export async function applyProviderStatus(
   deps: NotifyDeps,
   report: ProviderStatus,
 ): Promise<'applied' | 'unchanged' | 'ignored'> {
-  const delivery = await deps.store.deliveries.findById(report.deliveryId);
+  const delivery = await recordOf(deps, report.deliveryId);
   if (!delivery || delivery.round !== report.round) return 'ignored';
   // The callback may beat the worker's own record of the SID; then the claim must be there.
   if (delivery.providerId ? delivery.providerId !== report.providerId : delivery.status !== 'sending') {
@@ -48,4 +49,20 @@ export async function applyProviderStatus(
   if (failed && report.kind === 'opt_out') await optOutAtProvider(deps, delivery);
   if (failed && report.kind !== 'opt_out') await fallBack(deps, delivery, report.code);
   return 'applied';
+}
+
+/**
+ * A first send is recorded just after the provider took it (src/notify/send-first.ts), so a quick
+ * report can arrive a few milliseconds before the record it is about: it waits for it, a little
+ * over a second in all, before it is taken for a message we do not know.
+ */
+const RECORD_WAITS_MS = [20, 80, 300, 900] as const;
+
+async function recordOf(deps: NotifyDeps, deliveryId: string): Promise<Delivery | undefined> {
+  for (const waitMs of RECORD_WAITS_MS) {
+    const delivery = await deps.store.deliveries.findById(deliveryId);
+    if (delivery) return delivery;
+    await sleep(waitMs);
+  }
+  return deps.store.deliveries.findById(deliveryId);
 }

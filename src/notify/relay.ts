@@ -77,11 +77,12 @@ export class OutboxRelay {
     });
   }
 
+  /** Right after the ticket write: the entries' first jobs, marked `fresh` (see TicketNotifyJob). */
   async relay(ticket: Ticket, entries: readonly OutboxEntry[]): Promise<void> {
     const byQueue = new Map<NotifyQueueName, { name: string; data: NotifyJob; opts: JobsOptions }[]>();
     for (const entry of entries) {
       for (const channel of await this.plan(ticket, entry)) {
-        this.add(byQueue, channel, ticket.number, entry);
+        this.add(byQueue, channel, ticket.number, entry, 0, true);
       }
     }
     await this.flush(byQueue);
@@ -118,12 +119,13 @@ export class OutboxRelay {
     ticketNumber: string,
     entry: Pick<OutboxEntry, 'id' | 'template'>,
     delayMs = 0,
+    fresh = false,
   ): void {
     const queue = notifyQueueOf(channel);
     const jobs = byQueue.get(queue) ?? [];
     jobs.push({
       name: entry.template,
-      data: { ticketId: ticketNumber, outboxEntryId: entry.id },
+      data: { ticketId: ticketNumber, outboxEntryId: entry.id, ...(fresh ? { fresh: true as const } : {}) },
       opts: this.jobOptions(entry.id, delayMs),
     });
     byQueue.set(queue, jobs);

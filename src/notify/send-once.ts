@@ -5,6 +5,16 @@ import { fallBack } from './fallback.js';
 import { recordStatus, withDeliveryLock } from './record.js';
 import { ProviderError, type ChannelAdapter, type OutboundMessage } from './types.js';
 
+export interface SendOnceOptions {
+  /** The caller stored the delivery already claimed for this attempt. */
+  claimed?: boolean;
+  /**
+   * The message may have gone out since then without a record of it (a first run that died between
+   * its send and its record, see send-first.ts): the provider is asked before sending.
+   */
+  sentSince?: Date;
+}
+
 /** Thrown to the worker: the provider asked us to slow down; pause the queue this long. */
 export class RateLimited extends Error {
   constructor(readonly waitMs: number) {
@@ -31,11 +41,16 @@ export async function sendOnce(
   adapter: ChannelAdapter,
   message: OutboundMessage,
   lastAttempt: boolean,
-  /** The caller stored the delivery already claimed for this attempt. */
-  claimed = false,
+  options: SendOnceOptions = {},
 ): Promise<'sent' | 'delivered' | 'already'> {
-  if (!claimed && delivery.status === 'sending' && delivery.claimedAt && adapter.findSent) {
-    const found = await adapter.findSent(message, delivery.claimedAt);
+  const { claimed = false } = options;
+  const since = claimed
+    ? options.sentSince
+    : delivery.status === 'sending'
+      ? (delivery.claimedAt ?? options.sentSince)
+      : undefined;
+  if (since && adapter.findSent) {
+    const found = await adapter.findSent(message, since);
     if (found) {
       await recordStatus(
         deps,
@@ -70,7 +85,8 @@ export async function sendOnce(
   return result.status;
 }
 
-async function failed(
+/** A send that threw: recorded, and classified by the error policy (see sendOnce). Always throws. */
+export async function failed(
   deps: NotifyDeps,
   delivery: Delivery,
   adapter: ChannelAdapter,

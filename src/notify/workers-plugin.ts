@@ -79,6 +79,8 @@ export const notifyWorkers = fp<{ config: Config }>(
           ticketNumber: job.data.ticketId,
           entryId: job.data.outboxEntryId,
           lastAttempt,
+          // The relay's own job on its first start: not retried, not stalled and re-run, not re-queued.
+          fresh: job.data.fresh === true && job.attemptsStarted <= 1,
         });
       };
       worker.on('failed', (job, error) => {

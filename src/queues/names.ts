@@ -56,8 +56,18 @@ export function channelOfQueue(queue: NotifyQueueName): OutboundChannel {
  * entry id. Ids only: addresses and bodies are read from the store when the job runs (STYLE 4).
  * A broadcast recipient's job carries the broadcast id and the contact id instead.
  */
-export type NotifyJob =
-  { ticketId: string; outboxEntryId: string } | { broadcastId: string; contactId: string };
+export type NotifyJob = TicketNotifyJob | { broadcastId: string; contactId: string };
+
+export interface TicketNotifyJob {
+  ticketId: string;
+  outboxEntryId: string;
+  /**
+   * Set only by the relay right after the ticket write that made the entry: nothing can have sent
+   * it before this job, so its first run may send before writing anything (src/notify/send-first.ts).
+   * Every other way a job is queued (the reconciler, a fallback, an admin's retry) leaves it unset.
+   */
+  fresh?: true;
+}
 
 /** A broadcast: one tracked job per notice, job id = broadcast id. */
 export interface BroadcastJob {

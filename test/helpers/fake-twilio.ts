@@ -112,6 +112,11 @@ export class FakeTwilio {
   latencyMs: number;
   /** The fake's clock for `date_created`; tests move it to make old messages. */
   now: () => Date = () => new Date();
+  /**
+   * Told of each message created; the answer goes back once it returns (a test's moment to crash
+   * something between the provider taking a message and the client hearing so).
+   */
+  onMessage: ((message: FakeMessage) => void | Promise<void>) | undefined;
 
   readonly #options: FakeTwilioOptions;
   readonly #server: Server;
@@ -222,13 +227,13 @@ export class FakeTwilio {
       return;
     }
     const kind = route[2] === 'Messages' ? 'messages' : 'calls';
-    if (req.method === 'POST' && kind === 'messages') this.#createMessage(res, form);
+    if (req.method === 'POST' && kind === 'messages') await this.#createMessage(res, form);
     else if (req.method === 'POST') this.#createCall(res, form);
     else if (req.method === 'GET') this.#list(res, kind, url.searchParams);
     else this.#error(res, { status: 405, code: 20004, message: 'Method not allowed' });
   }
 
-  #createMessage(res: ServerResponse, form: Record<string, string | string[]>): void {
+  async #createMessage(res: ServerResponse, form: Record<string, string | string[]>): Promise<void> {
     const to = one(form.To);
     const from = one(form.From);
     const service = one(form.MessagingServiceSid);
@@ -262,6 +267,7 @@ export class FakeTwilio {
       statusCallback: one(form.StatusCallback),
     };
     this.messages.push(message);
+    await this.onMessage?.(message);
     this.#json(res, 201, this.#messageResource(message));
     if (message.statusCallback !== undefined) this.#later(() => this.#messageCallbacks(message));
   }

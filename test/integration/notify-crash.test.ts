@@ -142,4 +142,52 @@ describe('nothing lost, nothing sent twice', () => {
       30_000,
     );
   });
+  it('a worker killed after the provider took an SMS, before its record was written: the next run finds it there and sends nothing', async () => {
+    const before = sinks.twilio.messages.length;
+    const [number] = await openTickets(hub, 1, 13_900_000_000);
+    assert.ok(number);
+    const entryId = Object.keys((await hub.app.store.tickets.findByNumber(number))?.outbox ?? {})[0];
+    assert.ok(entryId);
+    // The relay's job: ids only (no phone number, no body), marked as the entry's first.
+    const job = await hub.app.queues.get('notify-sms')?.getJob(entryId);
+    assert.deepEqual(job?.data, { ticketId: number, outboxEntryId: entryId, fresh: true });
+    // Twilio has the message; the worker dies before its answer arrives, so it cannot record it.
+    let killed: Promise<void> | undefined;
+    const first = startWorkerProcess(hub, workerEnv());
+    sinks.twilio.onMessage = async () => {
+      killed ??= first.then(killProcess);
+      await killed;
+    };
+    try {
+      await first;
+      await eventually(() => (killed ? true : undefined), 'the SMS at the provider', 30_000);
+      await killed;
+    } finally {
+      sinks.twilio.onMessage = undefined;
+    }
+    assert.equal(sinks.twilio.messages.length, before + 1);
+    assert.deepEqual(await hub.app.store.deliveries.forTicket(number), [], 'no record of the send');
+    // Its job is taken over once its lock runs out; that run is not the first, finds no record, asks
+    // Twilio, and records what Twilio has.
+    worker = await startWorkerProcess(hub, workerEnv());
+    const delivery = await eventually(
+      async () => {
+        const [found] = await hub.app.store.deliveries.forTicket(number);
+        return found && SETTLED.includes(found.status as 'sent') ? found : undefined;
+      },
+      'the delivery recorded',
+      60_000,
+    );
+    await sleep(500);
+    const sent = sinks.twilio.messages.at(-1);
+    assert.equal(sinks.twilio.messages.length, before + 1, 'sent once');
+    assert.equal(delivery.providerId, sent?.sid);
+    const attempts = await hub.app.store.deliveries.attemptsOf(delivery.id);
+    assert.deepEqual(
+      attempts.map((a) => [a.kind, a.status, a.providerId]),
+      [['recovered', 'sent', sent?.sid]],
+    );
+    await killProcess(worker);
+    worker = undefined;
+  });
 });
