@@ -59,7 +59,7 @@ export async function reconcileOutbox(
         unsettled++;
         if ((delivery?.updatedAt ?? entry.createdAt).getTime() > stale) continue;
         const waitMs = delivery?.notBefore ? Math.max(delivery.notBefore.getTime() - now.getTime(), 0) : 0;
-        await deps.relay.enqueue(ticket.number, entry, [channel], waitMs);
+        await deps.relay.requeue(ticket.number, entry, channel, waitMs);
         result.requeued++;
       }
     }

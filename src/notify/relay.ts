@@ -100,6 +100,25 @@ export class OutboxRelay {
     await this.flush(byQueue);
   }
 
+  /**
+   * The reconciler's re-queue of an entry that has not settled. A job of the same id that has
+   * finished (completed or failed) would make the add a no-op, and the entry would wait forever: it
+   * goes first. Such a job is a leftover — e.g. one whose Redis record was deleted while it ran and
+   * came back in part, without its data — since a job that settles its delivery is removed on
+   * completion, and one that failed for good leaves its delivery failed (settled, not re-queued).
+   */
+  async requeue(
+    ticketNumber: string,
+    entry: Pick<OutboxEntry, 'id' | 'template'>,
+    channel: OutboundChannel,
+    delayMs = 0,
+  ): Promise<void> {
+    const queue = this.queues.get(notifyQueueOf(channel));
+    const state = await queue?.getJobState(entry.id);
+    if (state === 'completed' || state === 'failed') await queue?.remove(entry.id);
+    await this.enqueue(ticketNumber, entry, [channel], delayMs);
+  }
+
   /** Options every notification job gets: retries with exponential backoff and jitter. */
   jobOptions(jobId: string, delayMs = 0): JobsOptions {
     return {

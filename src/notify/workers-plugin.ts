@@ -1,4 +1,4 @@
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -70,6 +70,11 @@ export const notifyWorkers = fp<{ config: Config }>(
         },
       );
       const run = async (job: Job<NotifyJob, string>): Promise<string> => {
+        if (!isWellFormed(job.data)) {
+          // A job whose Redis record was lost while it ran can come back in part, without its data:
+          // failed, not completed, so the reconciler sees it and queues the entry afresh.
+          throw new UnrecoverableError(`notification job ${String(job.id)} has no data`);
+        }
         const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if ('broadcastId' in job.data) {
           return deliverBroadcastRecipient(deps, { channel, ...job.data, lastAttempt });
@@ -147,3 +152,10 @@ export const notifyWorkers = fp<{ config: Config }>(
   },
   { name: 'hub-notify-workers', dependencies: ['hub-notify'] },
 );
+
+/** A job with what its kind needs (ids as strings): anything else cannot be delivered. */
+function isWellFormed(data: NotifyJob | undefined): boolean {
+  const fields = (data ?? {}) as Partial<Record<string, unknown>>;
+  if (typeof fields.broadcastId === 'string') return typeof fields.contactId === 'string';
+  return typeof fields.ticketId === 'string' && typeof fields.outboxEntryId === 'string';
+}

@@ -190,4 +190,31 @@ describe('nothing lost, nothing sent twice', () => {
     await killProcess(worker);
     worker = undefined;
   });
+
+  it('an entry whose job came back from Redis in part, without its data, is queued afresh and sent once', async () => {
+    const before = sinks.twilio.messages.length;
+    const [number] = await openTickets(hub, 1, 13_900_000_100);
+    assert.ok(number);
+    const entryId = Object.keys((await hub.app.store.tickets.findByNumber(number))?.outbox ?? {})[0];
+    assert.ok(entryId);
+    // What a Redis that lost a running job's keys can leave: the job id with no data and no options.
+    const queue = hub.app.queues.get('notify-sms');
+    await (await queue?.getJob(entryId))?.remove();
+    await queue?.add('received', {} as never, { jobId: entryId });
+    worker = await startWorkerProcess(hub, workerEnv());
+    // The worker fails it instead of completing it; the reconciler then replaces it.
+    const delivery = await eventually(
+      async () => {
+        const [found] = await hub.app.store.deliveries.forTicket(number);
+        return found && SETTLED.includes(found.status as 'sent') ? found : undefined;
+      },
+      'the delivery made',
+      60_000,
+    );
+    await sleep(500);
+    assert.equal(sinks.twilio.messages.length, before + 1);
+    assert.equal(sinks.twilio.messages.at(-1)?.sid, delivery.providerId);
+    await killProcess(worker);
+    worker = undefined;
+  });
 });
