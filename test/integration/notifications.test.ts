@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
+import { applyProviderStatus } from '../../src/notify/provider-status.js';
 import { command, issueToken, openTicket, type TestHub } from '../helpers/hub.js';
 import {
   deliveryOfCallback,
@@ -146,6 +148,35 @@ describe('notifications through BullMQ to the providers', () => {
     assert.equal(after?.status, 'delivered');
     const attempts = await hub.app.store.deliveries.attemptsOf(delivery.id);
     assert.equal(attempts.filter((a) => a.kind === 'callback').length, 2);
+  });
+
+  it('applies a report that arrives a moment before the record of its send (a first send records after it)', async () => {
+    const id = `${'e'.repeat(24)}.sms`;
+    const providerId = `SM${'1'.repeat(32)}`;
+    const report = applyProviderStatus(hub.app.notify, {
+      deliveryId: id,
+      round: 1,
+      providerId,
+      status: 'delivered',
+    });
+    await sleep(150);
+    const at = new Date();
+    const record = {
+      id,
+      channel: 'sms',
+      audience: 'citizen',
+      template: 'received',
+      status: 'sent',
+      attempts: 1,
+    };
+    assert.ok(
+      await hub.app.store.deliveries.create(
+        { ...record, provider: 'twilio', providerId, claimedAt: at } as never,
+        at,
+      ),
+    );
+    assert.equal(await report, 'applied');
+    assert.equal((await hub.app.store.deliveries.findById(id))?.status, 'delivered');
   });
 
   it('answers a forged status callback 403 and changes nothing; an unknown message 200, ignored', async () => {
