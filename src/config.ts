@@ -59,7 +59,7 @@ const EnvSchema = Type.Object({
   NOTIFY_THROTTLE_MS: Type.Integer({ default: 180_000, minimum: 0 }),
   NOTIFY_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 50 }),
   NOTIFY_BACKOFF_MS: Type.Integer({ default: 2000, minimum: 10 }),
-  NOTIFY_CONCURRENCY: Type.Integer({ default: 20, minimum: 1, maximum: 500 }),
+  NOTIFY_CONCURRENCY: Type.Integer({ default: 100, minimum: 1, maximum: 500 }),
   NOTIFY_RECONCILE_MS: Type.Integer({ default: 60_000, minimum: 100 }),
   NOTIFY_RECONCILE_GRACE_MS: Type.Integer({ default: 120_000, minimum: 0 }),
   SMS_RATE_PER_SECOND: Type.Integer({ default: 50, minimum: 0 }),
