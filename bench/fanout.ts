@@ -16,7 +16,7 @@ import { QueueName, type NotifyJob } from '../src/queues/names.js';
 import type { InboundMessage } from '../src/tickets/types.js';
 import { providerEnv, startSinks, type Sinks } from '../test/helpers/notify.js';
 import { CleanupStack } from './lib/cleanup.js';
-import { PROJECT_ROOT } from './lib/hub-process.js';
+import { packageNodeArgs, PROJECT_ROOT } from './lib/hub-process.js';
 import { progress } from './lib/log.js';
 import { RssSampler } from './lib/monitor.js';
 import { childPids, commandLine, cpuSeconds } from './lib/procfs.js';
@@ -40,8 +40,13 @@ import { percentile, round } from './lib/stats.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const DEFAULT_MESSAGES = 20_000;
-/** The worker's NOTIFY_CONCURRENCY default: the raw baselines keep the same number in flight. */
-const CONCURRENCY = 20;
+/**
+ * The worker runs at its NOTIFY_CONCURRENCY default (config.ts), and raw BullMQ keeps as many jobs in
+ * flight. Raw inserts are measured at that number and at this one, and the faster counts: the
+ * store's ceiling is taken at its best, not at a load that may suit the pipeline.
+ */
+const RAW_INSERT_CONCURRENCY = 20;
+const CONCURRENCY = loadConfig({}).notifyConcurrency;
 /** Intakes in flight while preparing; not measured. */
 const PREP_CONCURRENCY = 16;
 const RAW_BULL_CHUNK = 1_000;
@@ -66,7 +71,7 @@ interface Options {
   messages: number;
   emailShare: number;
   reconcileGraceMs: number;
-  /** --max-old-space-size for the worker (undefined: Node's default, as `npm run worker` runs it). */
+  /** --max-old-space-size for the worker (undefined: as `npm run worker` runs it, package.json config.workerNodeArgs). */
   workerMaxOldSpaceMb: number | undefined;
   workerCpuProf: boolean;
 }
@@ -137,11 +142,16 @@ interface Environment {
   sinks: Sinks;
   db: Db;
   dbPid: number | undefined;
+  /** The Redis server's process, when it runs on this machine (its CPU is part of every job). */
+  redisPid: number | undefined;
 }
 
 type RunResult = {
   prep: { seconds: number; ticketsPerSec: number };
-  rawInserts: Rate;
+  /** The faster of `rawInsertsAt`: the store's ceiling. */
+  rawInserts: Rate & { concurrency: number };
+  /** Raw inserts at the worker's concurrency and at RAW_INSERT_CONCURRENCY. */
+  rawInsertsAt: (Rate & { concurrency: number })[];
   rawBullmq: Omit<Rate, 'perSec'> & {
     addPerSec: number;
     processPerSec: number;
@@ -164,9 +174,18 @@ async function isolatedRun(
     for (const queue of notifyQueues(env)) await queue.pause();
     const worker = await startWorker(env, options, cleanup, signal);
     const prep = await prepare(env, options, signal);
-    const rawInserts = await measureRawInserts(env, options.messages, signal);
+    const rawInsertsAt: RunResult['rawInsertsAt'] = [];
+    for (const concurrency of new Set([CONCURRENCY, RAW_INSERT_CONCURRENCY]))
+      rawInsertsAt.push(await measureRawInserts(env, options.messages, concurrency, signal));
+    const rawInserts = rawInsertsAt.reduce((a, b) => (b.perSec > a.perSec ? b : a));
     const rawBullmq = await measureRawBullmq(env, options.messages, signal);
-    result = { prep, rawInserts, rawBullmq, ...(await measurePipeline(env, worker, options, signal)) };
+    result = {
+      prep,
+      rawInserts,
+      rawInsertsAt,
+      rawBullmq,
+      ...(await measurePipeline(env, worker, options, signal)),
+    };
   } catch (error) {
     await cleanup.runAll();
     throw error;
@@ -194,7 +213,6 @@ async function startEnvironment(options: Options, cleanup: CleanupStack): Promis
     MONGODB_DB: `bench_fanout_${runId}`,
     REDIS_URL,
     REDIS_PREFIX: redisPrefix,
-    NOTIFY_CONCURRENCY: String(CONCURRENCY),
     ...providerEnv(sinks),
     QUIET_HOURS: '',
     NOTIFY_THROTTLE_MS: '0',
@@ -208,7 +226,9 @@ async function startEnvironment(options: Options, cleanup: CleanupStack): Promis
   await app.ready();
 
   const dbPid = childPids(process.pid).find((pid) => commandLine(pid).includes('embedded-db'));
-  const mongo = new MongoClient(app.store.uri, { maxPoolSize: CONCURRENCY });
+  const mongo = new MongoClient(app.store.uri, {
+    maxPoolSize: Math.max(CONCURRENCY, RAW_INSERT_CONCURRENCY),
+  });
   cleanup.defer('close database client', () => mongo.close());
   await mongo.connect();
   progress(`hub ready: database ${app.store.uri} (pid ${dbPid ?? '?'}), Redis prefix ${redisPrefix}`);
@@ -221,7 +241,19 @@ async function startEnvironment(options: Options, cleanup: CleanupStack): Promis
     MONGODB_URI: app.store.uri,
     LOG_LEVEL: 'info',
   };
-  return { runId, config, workerEnv, app, sinks, db: mongo.db(config.mongodbDb), dbPid };
+  const redisPid = await localRedisPid();
+  return { runId, config, workerEnv, app, sinks, db: mongo.db(config.mongodbDb), dbPid, redisPid };
+}
+
+/** Redis's `process_id`, if that process is visible here (a Redis elsewhere: undefined, not measured). */
+async function localRedisPid(): Promise<number | undefined> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+    return Number.isInteger(pid) && cpuSeconds(pid) !== undefined ? pid : undefined;
+  } finally {
+    await redis.quit();
+  }
 }
 
 /** The notification queues: paused while tickets are taken in, resumed when the clock starts. */
@@ -278,19 +310,29 @@ interface Rate {
   loadAvg: number;
 }
 
-/** The store's ceiling: delivery-shaped records, one insertOne each, as many in flight as the worker. */
-async function measureRawInserts(env: Environment, total: number, signal: AbortSignal): Promise<Rate> {
-  const collection = env.db.collection(`raw_deliveries_${env.runId}`);
+/** The store's ceiling: delivery-shaped records, one insertOne each, `concurrency` in flight. */
+async function measureRawInserts(
+  env: Environment,
+  total: number,
+  concurrency: number,
+  signal: AbortSignal,
+): Promise<Rate & { concurrency: number }> {
+  const collection = env.db.collection(`raw_deliveries_${env.runId}_${concurrency}`);
   // The indexes the deliveries collection has (src/store/deliveries.ts): they cost on every insert.
   await collection.createIndex({ ticket: 1 }, {}, undefined);
   await collection.createIndex({ broadcast: 1 }, {}, undefined);
   await collection.createIndex({ dead: 1, updatedAt: -1 }, {}, undefined);
-  const cpu = new CpuMeter({ db: env.dbPid });
+  const cpu = new CpuMeter({ db: env.dbPid, redis: env.redisPid });
   const start = performance.now();
-  await forEach(total, CONCURRENCY, signal, (i) => insertDelivery(collection, env.runId, i));
+  await forEach(total, concurrency, signal, (i) => insertDelivery(collection, env.runId, i));
   const perSec = total / ((performance.now() - start) / 1000);
-  const result = { perSec: round(perSec, 1), cpu: cpu.read(total), loadAvg: round(loadavg()[0] ?? 0, 1) };
-  progress(`raw inserts: ${JSON.stringify(result)}`);
+  const result = {
+    concurrency,
+    perSec: round(perSec, 1),
+    cpu: cpu.read(total),
+    loadAvg: round(loadavg()[0] ?? 0, 1),
+  };
+  progress(`raw inserts (${concurrency} in flight): ${JSON.stringify(result)}`);
   await collection.drop();
   return result;
 }
@@ -343,7 +385,7 @@ async function measureRawBullmq(
   });
   try {
     const relay: Pick<OutboxRelay, 'jobOptions'> = env.app.tickets.deps.outbox;
-    const cpu = new CpuMeter({});
+    const cpu = new CpuMeter({ redis: env.redisPid });
     const addStart = performance.now();
     for (let from = 0; from < total; from += RAW_BULL_CHUNK) {
       signal.throwIfAborted();
@@ -433,7 +475,7 @@ async function measurePipeline(
   progress(`resuming the queues for the worker (pid ${worker.pid})`);
   const timedRss = new RssSampler([worker.pid], RSS_SAMPLE_MS);
   const commandsBefore = await dbCommands(env.db);
-  const cpu = new CpuMeter({ worker: worker.pid, db: env.dbPid });
+  const cpu = new CpuMeter({ worker: worker.pid, db: env.dbPid, redis: env.redisPid });
   const startEpoch = Date.now();
   for (const queue of notifyQueues(env)) await queue.resume();
   await waitForSinks(env, expected, worker, signal);
@@ -568,9 +610,7 @@ async function startWorker(
   cleanup: CleanupStack,
   signal: AbortSignal,
 ): Promise<WorkerProcess> {
-  const nodeArgs: string[] = [];
-  if (options.workerMaxOldSpaceMb !== undefined)
-    nodeArgs.push(`--max-old-space-size=${options.workerMaxOldSpaceMb}`);
+  const nodeArgs = workerNodeArgs(options);
   if (options.workerCpuProf) {
     // Kept after the run (outside the data dir): open the .cpuprofile in Chrome DevTools.
     const dir = await mkdtemp(path.join(tmpdir(), `hub-bench-fanout-prof-${env.runId}-`));
@@ -627,6 +667,16 @@ async function startWorker(
     },
     stop,
   };
+}
+
+/** As `npm run worker` runs it (package.json config.workerNodeArgs), unless an option says otherwise. */
+function workerNodeArgs(options: Options): string[] {
+  const args = packageNodeArgs('workerNodeArgs');
+  if (options.workerMaxOldSpaceMb === undefined) return args;
+  return [
+    ...args.filter((arg) => !arg.startsWith('--max-old-space-size=')),
+    `--max-old-space-size=${options.workerMaxOldSpaceMb}`,
+  ];
 }
 
 const WARN_LEVEL = 40;
@@ -772,13 +822,7 @@ function buildReport(options: Options, source: ReturnType<typeof sourceVersion>,
     messages: options.messages,
     emailShare: options.emailShare,
     concurrency: CONCURRENCY,
-    worker: [
-      'node',
-      ...(options.workerMaxOldSpaceMb === undefined
-        ? []
-        : [`--max-old-space-size=${options.workerMaxOldSpaceMb}`]),
-      '--import tsx src/worker.ts',
-    ].join(' '),
+    worker: ['node', ...workerNodeArgs(options), '--import tsx src/worker.ts'].join(' '),
     settings: {
       quietHours: 'off',
       throttleMs: 0,
@@ -792,12 +836,17 @@ function buildReport(options: Options, source: ReturnType<typeof sourceVersion>,
       rawBullmqAddPlusProcessPerSec: rawBullmqPerSec,
       rawBullmqProcessPerSec: median(runs.map((r) => r.rawBullmq.processPerSec)),
       rawInsertsPerSec,
+      /** At how many in flight the raw inserts were fastest (the ratio's store ceiling), per run. */
+      rawInsertsBestConcurrency: runs.map((r) => r.rawInserts.concurrency),
       /** Pipeline ÷ min(raw BullMQ add+process, raw inserts), each run against its own baselines. */
       ratio: round(ratio, 3),
       /** The store's CPU per message over its CPU per raw insert: how many inserts' worth of work a message is. */
       dbCpuMsPerMessage: median(runs.map((r) => r.pipeline.cpu.msPerOp.db ?? Number.NaN)),
       dbCpuMsPerRawInsert: median(runs.map((r) => r.rawInserts.cpu.msPerOp.db ?? Number.NaN)),
       workerCpuMsPerMessage: median(runs.map((r) => r.pipeline.cpu.msPerOp.worker ?? Number.NaN)),
+      /** Redis's CPU per message (null when Redis runs elsewhere), and this process's (the sinks). */
+      redisCpuMsPerMessage: median(runs.map((r) => r.pipeline.cpu.msPerOp.redis ?? Number.NaN)),
+      sinksCpuMsPerMessage: median(runs.map((r) => r.pipeline.cpu.msPerOp.bench ?? Number.NaN)),
       serviceMsP50: median(runs.map((r) => r.pipeline.serviceMs.p50)),
       serviceMsP95: median(runs.map((r) => r.pipeline.serviceMs.p95)),
       workerRssMaxMb: median(runs.map((r) => r.worker.rssMb.max)),

@@ -153,8 +153,13 @@ function hubEnv(options: HubOptions): NodeJS.ProcessEnv {
 
 /** The Node flags `npm start` runs the server with (package.json config.serverNodeArgs): measure that. */
 function serverNodeArgs(): string[] {
+  return packageNodeArgs('serverNodeArgs');
+}
+
+/** Node flags kept in package.json `config` for `npm start` (server) and `npm run worker` (worker). */
+export function packageNodeArgs(name: 'serverNodeArgs' | 'workerNodeArgs'): string[] {
   const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-    config?: { serverNodeArgs?: string[] };
+    config?: Partial<Record<typeof name, string[]>>;
   };
-  return pkg.config?.serverNodeArgs ?? [];
+  return pkg.config?.[name] ?? [];
 }
