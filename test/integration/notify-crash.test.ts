@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Delivery } from '../../src/store/deliveries.js';
 import { deleteRedisKeys, type TestHub } from '../helpers/hub.js';
 import {
   deliveryOfCallback,
@@ -42,6 +43,27 @@ async function openTickets(hub: TestHub, count: number, firstPhone: number): Pro
     numbers.push(...batch);
   }
   return numbers;
+}
+
+/** One ticket with its received SMS queued, and that notice's outbox entry. */
+async function openOneTicket(hub: TestHub, phone: number): Promise<{ number: string; entryId: string }> {
+  const [number] = await openTickets(hub, 1, phone);
+  assert.ok(number);
+  const entryId = Object.keys((await hub.app.store.tickets.findByNumber(number))?.outbox ?? {})[0];
+  assert.ok(entryId);
+  return { number, entryId };
+}
+
+/** The ticket's one delivery, once it is in the provider's hands (a stalled job takes ~15 s). */
+async function handedOver(hub: TestHub, number: string): Promise<Delivery> {
+  return eventually(
+    async () => {
+      const [found] = await hub.app.store.deliveries.forTicket(number);
+      return found && SETTLED.includes(found.status as 'sent') ? found : undefined;
+    },
+    `the delivery of ${number}`,
+    60_000,
+  );
 }
 
 async function settledCount(hub: TestHub): Promise<number> {
@@ -144,10 +166,7 @@ describe('nothing lost, nothing sent twice', () => {
   });
   it('a worker killed after the provider took an SMS, before its record was written: the next run finds it there and sends nothing', async () => {
     const before = sinks.twilio.messages.length;
-    const [number] = await openTickets(hub, 1, 13_900_000_000);
-    assert.ok(number);
-    const entryId = Object.keys((await hub.app.store.tickets.findByNumber(number))?.outbox ?? {})[0];
-    assert.ok(entryId);
+    const { number, entryId } = await openOneTicket(hub, 13_900_000_000);
     // The relay's job: ids only (no phone number, no body), marked as the entry's first.
     const job = await hub.app.queues.get('notify-sms')?.getJob(entryId);
     assert.deepEqual(job?.data, { ticketId: number, outboxEntryId: entryId, fresh: true });
@@ -170,14 +189,7 @@ describe('nothing lost, nothing sent twice', () => {
     // Its job is taken over once its lock runs out; that run is not the first, finds no record, asks
     // Twilio, and records what Twilio has.
     worker = await startWorkerProcess(hub, workerEnv());
-    const delivery = await eventually(
-      async () => {
-        const [found] = await hub.app.store.deliveries.forTicket(number);
-        return found && SETTLED.includes(found.status as 'sent') ? found : undefined;
-      },
-      'the delivery recorded',
-      60_000,
-    );
+    const delivery = await handedOver(hub, number);
     await sleep(500);
     const sent = sinks.twilio.messages.at(-1);
     assert.equal(sinks.twilio.messages.length, before + 1, 'sent once');
@@ -193,24 +205,14 @@ describe('nothing lost, nothing sent twice', () => {
 
   it('an entry whose job came back from Redis in part, without its data, is queued afresh and sent once', async () => {
     const before = sinks.twilio.messages.length;
-    const [number] = await openTickets(hub, 1, 13_900_000_100);
-    assert.ok(number);
-    const entryId = Object.keys((await hub.app.store.tickets.findByNumber(number))?.outbox ?? {})[0];
-    assert.ok(entryId);
+    const { number, entryId } = await openOneTicket(hub, 13_900_000_100);
     // What a Redis that lost a running job's keys can leave: the job id with no data and no options.
     const queue = hub.app.queues.get('notify-sms');
     await (await queue?.getJob(entryId))?.remove();
     await queue?.add('received', {} as never, { jobId: entryId });
     worker = await startWorkerProcess(hub, workerEnv());
     // The worker fails it instead of completing it; the reconciler then replaces it.
-    const delivery = await eventually(
-      async () => {
-        const [found] = await hub.app.store.deliveries.forTicket(number);
-        return found && SETTLED.includes(found.status as 'sent') ? found : undefined;
-      },
-      'the delivery made',
-      60_000,
-    );
+    const delivery = await handedOver(hub, number);
     await sleep(500);
     assert.equal(sinks.twilio.messages.length, before + 1);
     assert.equal(sinks.twilio.messages.at(-1)?.sid, delivery.providerId);
