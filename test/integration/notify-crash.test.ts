@@ -163,7 +163,11 @@ describe('nothing lost, nothing sent twice', () => {
       'marks cleared',
       30_000,
     );
+    // Each test below starts its own worker: this one must not take their jobs.
+    await killProcess(worker);
+    worker = undefined;
   });
+
   it('a worker killed after the provider took an SMS, before its record was written: the next run finds it there and sends nothing', async () => {
     const before = sinks.twilio.messages.length;
     const { number, entryId } = await openOneTicket(hub, 13_900_000_000);
