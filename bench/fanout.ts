@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import { buildApp } from '../src/app.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { DEFAULT_NOTIFY_CONCURRENCY, loadConfig, type Config } from '../src/config.js';
 import type { OutboxRelay } from '../src/notify/relay.js';
 import { QueueName, type NotifyJob } from '../src/queues/names.js';
 import type { InboundMessage } from '../src/tickets/types.js';
@@ -46,7 +46,7 @@ const DEFAULT_MESSAGES = 20_000;
  * store's ceiling is taken at its best, not at a load that may suit the pipeline.
  */
 const RAW_INSERT_CONCURRENCY = 20;
-const CONCURRENCY = loadConfig({}).notifyConcurrency;
+const CONCURRENCY = DEFAULT_NOTIFY_CONCURRENCY;
 /** Intakes in flight while preparing; not measured. */
 const PREP_CONCURRENCY = 16;
 const RAW_BULL_CHUNK = 1_000;
