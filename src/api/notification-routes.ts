@@ -172,15 +172,14 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!isOutbound(channel)) throw new HubErrors.NotFound();
       if (restarted.ticket && restarted.entryId) {
         await app.notify.relay.mark(restarted.ticket, [restarted.entryId]);
-        await removeJob(restarted.entryId, channel);
-        await app.notify.relay.enqueue(
+        await app.notify.relay.requeue(
           restarted.ticket,
           { id: restarted.entryId, template: restarted.template },
-          [channel],
+          channel,
         );
       } else if (restarted.broadcast && restarted.contactId) {
         const jobId = `${restarted.broadcast}.${restarted.contactId}`;
-        await removeJob(jobId, channel);
+        await app.notify.relay.clearFinished(channel, jobId);
         await app.queues
           .get(notifyQueueOf(channel))
           ?.add(
@@ -199,13 +198,6 @@ export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return deliveryView(restarted);
     },
   );
-
-  /** A failed job keeps its id in the queue; it must go before the same id can be added again. */
-  async function removeJob(jobId: string, channel: (typeof OUTBOUND_CHANNELS)[number]): Promise<void> {
-    const queue = app.queues.get(notifyQueueOf(channel));
-    const job = await queue?.getJob(jobId);
-    if (job && (await job.isFailed())) await job.remove();
-  }
 
   app.put(
     '/contacts/:id/preferences',

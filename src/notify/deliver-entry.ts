@@ -50,13 +50,11 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   const recipient = await resolveRecipient(deps, entry, channel, ticket.number);
   // Stored on first need: as `queued` when it is skipped or deferred, as already claimed when it goes.
   let delivery = existing;
-  let created = false;
   const fields = deliveryFields(id, channel, ticket, entry, recipient);
-  const stored = async (claimed = false): Promise<Delivery> => {
-    if (!delivery) [delivery, created] = await createDelivery(deps, fields, now, claimed);
+  const stored = async (): Promise<Delivery> => {
+    delivery ??= (await createDelivery(deps, fields, now, false))[0];
     return delivery;
   };
-  const wasCreated = (): boolean => created;
 
   if (recipient.optedOut) {
     await recordStatus(
@@ -127,14 +125,17 @@ export async function deliverEntry(deps: NotifyDeps, input: DeliverEntryInput): 
   if (fresh && delivery === undefined) {
     const message = await buildMessage(deps, { id, round: 1 }, latest, recipient, channel, carried.length);
     const first = { fields, message, lastAttempt: input.lastAttempt, claimedAt: now };
-    status = await sendFirst(deps, adapter, first, (claimed) => createDelivery(deps, fields, now, claimed));
+    status = await sendFirst(
+      deps,
+      adapter,
+      first,
+      async () => (await createDelivery(deps, fields, now, true))[0],
+    );
   } else {
-    const unrecorded = delivery === undefined;
-    const sending = await stored(true);
-    // Our own claimed record, just made: no claim to take. Not the first run, yet no record: a run
-    // that died between its send and its record (a fresh job's) may have sent it, so the provider
-    // is asked before sending again.
-    const madeHere = unrecorded && wasCreated();
+    // No record yet: ours is stored already claimed, so there is no claim to take. Not the first run,
+    // yet no record: a run that died between its send and its record (a fresh job's) may have sent
+    // it, so the provider is asked before sending again. A twin's record, read back, is claimed as usual.
+    const [sending, madeHere] = delivery ? [delivery, false] : await createDelivery(deps, fields, now, true);
     const message = await buildMessage(deps, sending, latest, recipient, channel, carried.length);
     status = await sendOnce(deps, sending, adapter, message, input.lastAttempt, {
       claimed: madeHere,

@@ -101,11 +101,8 @@ export class OutboxRelay {
   }
 
   /**
-   * The reconciler's re-queue of an entry that has not settled. A job of the same id that has
-   * finished (completed or failed) would make the add a no-op, and the entry would wait forever: it
-   * goes first. Such a job is a leftover — e.g. one whose Redis record was deleted while it ran and
-   * came back in part, without its data — since a job that settles its delivery is removed on
-   * completion, and one that failed for good leaves its delivery failed (settled, not re-queued).
+   * Queues an entry that has not settled again on one channel (the reconciler's re-queue, an admin's
+   * retry of a dead letter), replacing a finished job of the same id first (`clearFinished`).
    */
   async requeue(
     ticketNumber: string,
@@ -113,10 +110,20 @@ export class OutboxRelay {
     channel: OutboundChannel,
     delayMs = 0,
   ): Promise<void> {
-    const queue = this.queues.get(notifyQueueOf(channel));
-    const state = await queue?.getJobState(entry.id);
-    if (state === 'completed' || state === 'failed') await queue?.remove(entry.id);
+    await this.clearFinished(channel, entry.id);
     await this.enqueue(ticketNumber, entry, [channel], delayMs);
+  }
+
+  /**
+   * A finished job (completed or failed) keeps its id in the queue, and adding that id again is a
+   * no-op: it goes first. A failed one is kept for the queue monitor until an admin retries its
+   * dead letter; a completed one is a leftover — e.g. one whose Redis record was deleted while it
+   * ran and came back in part, without its data — since a job is removed when it completes.
+   */
+  async clearFinished(channel: OutboundChannel, jobId: string): Promise<void> {
+    const queue = this.queues.get(notifyQueueOf(channel));
+    const state = await queue?.getJobState(jobId);
+    if (state === 'completed' || state === 'failed') await queue?.remove(jobId);
   }
 
   /** Options every notification job gets: retries with exponential backoff and jitter. */

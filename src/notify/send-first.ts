@@ -33,14 +33,15 @@ export async function sendFirst(
   deps: NotifyDeps,
   adapter: ChannelAdapter,
   first: FirstSend,
-  claim: (claimed: true) => Promise<[Delivery, boolean]>,
+  /** Stores the delivery claimed (`sending`, attempt 1): the start of the careful path after a failed send. */
+  claim: () => Promise<Delivery>,
 ): Promise<'sent' | 'delivered'> {
   const { fields, message, claimedAt } = first;
   let result;
   try {
     result = await adapter.send(message);
   } catch (error) {
-    const [delivery] = await claim(true);
+    const delivery = await claim();
     return failed(deps, delivery, adapter, error, first.lastAttempt);
   }
   const at = new Date();
