@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema, type TSchemaOptions } from 'typebox';
 import { CLOCK_UNITS } from '../routing/sla-clock.js';
 import { CHANNELS, KINDS, PAUSE_REASONS, PRIORITIES, RATINGS, ROLES, STATUSES } from '../tickets/types.js';
 import { COMMAND_NAMES } from '../tickets/state-machine.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../store/paging.js';
 
 /** Route schemas (TypeBox): validation at the boundary and the source of the OpenAPI document. */
 
@@ -253,20 +254,27 @@ export const IntakeReply = Type.Object({
   ticket: TicketView,
 });
 
+/**
+ * One page of a list: `limit` rows (at most 100) after `cursor`, the opaque `next` of the page
+ * before. A page size over the cap, or a malformed or foreign cursor, is a 400 HUB_ERR_VALIDATION.
+ */
+export const PageQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+});
+
 export const ListQuery = Type.Object({
-  status: Type.Optional(Type.Array(literalUnion(STATUSES))),
+  ...PageQuery.properties,
   department: Type.Optional(Code),
-  channel: Type.Optional(literalUnion(CHANNELS)),
-  kind: Type.Optional(literalUnion(KINDS)),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  status: Type.Optional(literalUnion(STATUSES)),
+  sort: Type.Optional(literalUnion(['due', 'received'] as const)),
+  phone: Type.Optional(Type.String({ minLength: 5, maxLength: 32 })),
+  title: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
 });
 
 export const ListReply = Type.Object({
-  total: Type.Integer(),
-  offset: Type.Integer(),
-  limit: Type.Integer(),
   items: Type.Array(TicketSummary),
+  next: Type.Optional(Type.String()),
 });
 
 /** What each command must carry; the ticket core checks everything that needs the store. */

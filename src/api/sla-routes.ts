@@ -4,7 +4,7 @@ import { HubErrors } from '../errors.js';
 import { covers, dayKind, isWorkingDay } from '../routing/calendar.js';
 import { calendarProblems, hoursProblems, policyProblems } from '../routing/validate.js';
 import { addDays } from '../time/zoned-time.js';
-import { OPEN_STATUSES } from '../tickets/types.js';
+import type { TicketList } from '../store/ticket-lists.js';
 import { requireAdmin, requireHotline } from './guards.js';
 import { afterChange, problemsError } from './routing-routes.js';
 import {
@@ -16,15 +16,11 @@ import {
   PolicyView,
   WorkingHoursBody,
 } from './routing-schemas.js';
-import { DepartmentView, errorReplies, ListReply } from './schemas.js';
+import { DepartmentView, errorReplies, ListReply, PageQuery } from './schemas.js';
 import { ticketSummary } from './ticket-view.js';
 
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$' }) });
 const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
-const Page = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-});
 /** The longest span of days one calendar query may ask for. */
 const MAX_CALENDAR_DAYS = 400;
 
@@ -186,45 +182,46 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get(
-    '/triage',
+  const lists: { path: string; summary: string; list: (now: Date) => TicketList }[] = [
     {
-      schema: {
-        summary: 'The triage queue: tickets no rule routed, waiting for manual dispatch (人工派单)',
-        tags: ['routing'],
-        querystring: Page,
-        response: { 200: ListReply, ...errorReplies },
-      },
+      path: '/triage',
+      summary:
+        'The triage queue: tickets no rule routed, waiting for manual dispatch (人工派单), oldest first',
+      list: () => ({ list: 'lane', lane: 'triage' }),
     },
-    async (request) => {
-      requireHotline(request.actor);
-      const { offset, limit } = request.query;
-      const page = await app.store.tickets.list({ status: ['received', 'reopened'] }, { offset, limit });
-      return { total: page.total, offset, limit, items: page.items.map(ticketSummary) };
-    },
-  );
-
-  app.get(
-    '/supervision',
     {
-      schema: {
-        summary: 'Open tickets with an SLA warning or a supervision (督办) flag, newest first',
-        tags: ['sla'],
-        querystring: Page,
-        response: { 200: ListReply, ...errorReplies },
-      },
+      path: '/supervision/returns',
+      summary: "Tickets a department returned (退单), awaiting the hotline's review, oldest first",
+      list: () => ({ list: 'lane', lane: 'review' }),
     },
-    async (request) => {
-      requireHotline(request.actor);
-      const { offset, limit } = request.query;
-      const page = await app.store.tickets.list(
-        {
-          status: [...OPEN_STATUSES],
-          supervision: true,
+    {
+      path: '/supervision/overdue',
+      summary: 'Open tickets past a deadline now (超期), longest overdue first',
+      list: (now) => ({ list: 'overdue', now }),
+    },
+    {
+      path: '/supervision',
+      summary: 'Open tickets with a supervision (督办) flag, newest flag first',
+      list: () => ({ list: 'flagged' }),
+    },
+  ];
+  for (const { path, summary, list } of lists) {
+    app.get(
+      path,
+      {
+        schema: {
+          summary,
+          tags: ['sla'],
+          querystring: PageQuery,
+          response: { 200: ListReply, ...errorReplies },
         },
-        { offset, limit },
-      );
-      return { total: page.total, offset, limit, items: page.items.map(ticketSummary) };
-    },
-  );
+      },
+      async (request) => {
+        requireHotline(request.actor);
+        const page = await app.store.tickets.page(list(new Date()), request.query);
+        const items = page.items.map(ticketSummary);
+        return page.next ? { items, next: page.next } : { items };
+      },
+    );
+  }
 };

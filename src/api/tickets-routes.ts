@@ -6,7 +6,7 @@ import { canSee, departmentScope } from '../tickets/access.js';
 import { COMMAND_NAMES } from '../tickets/state-machine.js';
 import { isValidTicketNumber } from '../tickets/ticket-number.js';
 import { visibleReferences } from '../tickets/references.js';
-import type { Actor, InboundMessage, Ticket } from '../tickets/types.js';
+import type { Actor, InboundMessage, Ticket, TicketStatus } from '../tickets/types.js';
 import { parseMailbox } from '../channels/email/address.js';
 import {
   COMMAND_BODIES,
@@ -22,10 +22,51 @@ import {
 } from './schemas.js';
 import { revealContact } from './reveal-contact.js';
 import { contactView, ticketSummary, ticketView } from './ticket-view.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { normalisePhone } from '../privacy/phone.js';
+import type { TicketList } from '../store/ticket-lists.js';
 import type { CommandInput } from '../tickets/execute-command.js';
 
 const NumberParams = Type.Object({ number: TicketNumber });
+
+/**
+ * Which list a `GET /tickets` asks for: a caller's tickets (by phone, audited), a title prefix, a
+ * department's desk (a department's staff always get their own), one status, or every ticket.
+ */
+async function listFor(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  query: {
+    department?: string;
+    status?: TicketStatus;
+    sort?: 'due' | 'received';
+    phone?: string;
+    title?: string;
+  },
+): Promise<TicketList> {
+  const scope = departmentScope(request.actor);
+  if (query.phone !== undefined) {
+    const phone = normalisePhone(query.phone);
+    if (!phone) throw new HubErrors.Validation('phone is not a phone number');
+    const contactId = app.store.contacts.idFor({ phone });
+    await app.store.audit.append({
+      actor: request.actor,
+      action: 'ticket_search_phone',
+      contactId,
+      fields: ['tickets'],
+      ip: request.ip,
+      at: new Date(),
+    });
+    return { list: 'contact', contactId };
+  }
+  if (query.title !== undefined) return { list: 'title', prefix: query.title };
+  if (scope && query.department && !scope.includes(query.department)) {
+    throw new HubErrors.Forbidden('another department');
+  }
+  const department = query.department ?? scope?.[0];
+  if (department) return { list: 'department', department, status: query.status, sort: query.sort ?? 'due' };
+  return { list: 'all', status: query.status };
+}
 
 /** Staff API for tickets: intake, read, list, the personal-data view and one route per command. */
 export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -80,12 +121,17 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { status, department, channel, kind, offset, limit } = request.query;
-      const scope = departmentScope(request.actor);
-      let departments = department ? [department] : undefined;
-      if (scope) departments = department ? scope.filter((d) => d === department) : scope;
-      const page = await app.store.tickets.list({ status, channel, kind, departments }, { offset, limit });
-      return { total: page.total, offset, limit, items: page.items.map(ticketSummary) };
+      const { department, status, sort, phone, title, limit, cursor } = request.query;
+      const page = await app.store.tickets.page(
+        await listFor(app, request, { department, status, sort, phone, title }),
+        {
+          limit,
+          cursor,
+        },
+      );
+      // The list is already limited to the actor's department; a ticket is checked again on its own.
+      const items = page.items.filter((ticket) => canSee(request.actor, ticket)).map(ticketSummary);
+      return page.next ? { items, next: page.next } : { items };
     },
   );
 

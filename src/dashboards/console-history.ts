@@ -77,15 +77,16 @@ export async function callerHistory(
     ...(request.ip ? { ip: request.ip } : {}),
     at: deps.now(),
   });
-  const [tickets, applications, households] = await Promise.all([
-    store.tickets.list({ contactId }, { offset: 0, limit: HISTORY_LIMITS.tickets }),
+  const [tickets, ticketTotal, applications, households] = await Promise.all([
+    store.tickets.page({ list: 'contact', contactId }, { limit: HISTORY_LIMITS.tickets }),
+    store.tickets.countList({ list: 'contact', contactId }),
     store.applications.findByApplicantPhone(request.phone, HISTORY_LIMITS.applications),
     store.subsidies.householdsByPhone(request.phone),
   ]);
   const payments = await Promise.all(households.map((h) => store.subsidies.paymentsOf(h.id)));
   return {
     caller: maskPhone(request.phone),
-    ticketTotal: tickets.total,
+    ticketTotal,
     tickets: tickets.items.map((t) => ({
       number: t.number,
       status: t.status,

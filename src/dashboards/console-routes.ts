@@ -16,7 +16,6 @@ addStaffMessages(DIRECTORY_WORDS);
 
 /** How many triage tickets the console lists (newest first, as the API's triage list). */
 export const TRIAGE_SHOWN = 30;
-const TRIAGE_STATUSES = ['received', 'reopened'] as const;
 
 const Notes = Type.Object({
   dispatched: Type.Optional(Type.String({ pattern: '^\\d{6,30}$' })),
@@ -60,10 +59,12 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
     notes: { done?: string; problem?: string },
   ): Promise<FastifyReply> {
     const language = request.staffLanguage;
-    const [liveCalls, departments, triage] = await Promise.all([
+    const triageList = { list: 'lane', lane: 'triage' } as const;
+    const [liveCalls, departments, triage, triageTotal] = await Promise.all([
       calls(request),
       app.store.departments.list(),
-      app.store.tickets.list({ status: [...TRIAGE_STATUSES] }, { offset: 0, limit: TRIAGE_SHOWN }),
+      app.store.tickets.page(triageList, { limit: TRIAGE_SHOWN }),
+      app.store.tickets.countList(triageList),
     ]);
     return reply.page(
       'console',
@@ -72,7 +73,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
         simulator,
         departments: departmentOptions(language, departments),
         triage: triage.items.map((t) => ticketRow(language, t, config.timezone)),
-        triageTotal: triage.total,
+        triageTotal,
         triageShown: triage.items.length,
         directoryMax: DIRECTORY_QUERY_MAX,
         ...notes,

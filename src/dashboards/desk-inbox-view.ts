@@ -1,7 +1,7 @@
 import { localMinute } from '../time/local-format.js';
 import { countdownView } from './desk-format.js';
 import { DESK_TABS, type DeskTab, type InboxPage } from './desk-inbox.js';
-import { staffText, type StaffLanguage } from './messages.js';
+import type { StaffLanguage } from './messages.js';
 
 /** The inbox page's data for its view: tabs with counts, rows with their countdowns, page links. */
 export function inboxView(
@@ -10,19 +10,19 @@ export function inboxView(
     language: StaffLanguage;
     timeZone: string;
     now: Date;
-    /** The inbox cap, when the department has more open tickets than it. */
-    truncatedAt?: number;
+    /** Whether this is a later page (a cursor was given): the page links back to the first. */
+    paged: boolean;
     departmentName?: string;
   },
 ): Record<string, unknown> {
   const { language, timeZone } = options;
-  const href = (tab: DeskTab, number = 1) =>
-    `/staff/desk?tab=${tab}${number > 1 ? `&page=${String(number)}` : ''}`;
+  const href = (tab: DeskTab, cursor?: string) =>
+    `/staff/desk?tab=${tab}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   return {
     departmentName: options.departmentName,
     noDepartment: options.departmentName === undefined,
     tab: page.tab,
-    self: href(page.tab, page.page),
+    self: href(page.tab),
     tabs: DESK_TABS.map((tab) => ({
       tab,
       href: href(tab),
@@ -53,16 +53,10 @@ export function inboxView(
       };
     }),
     paging: {
-      page: page.page,
-      pages: page.pages,
-      total: page.total,
-      prev: page.page > 1 ? href(page.tab, page.page - 1) : undefined,
-      next: page.page < page.pages ? href(page.tab, page.page + 1) : undefined,
+      total: page.counts[page.tab],
+      first: options.paged ? href(page.tab) : undefined,
+      next: page.next ? href(page.tab, page.next) : undefined,
     },
-    truncated:
-      options.truncatedAt === undefined
-        ? undefined
-        : staffText(language, 'desk.truncated', { count: options.truncatedAt }),
     updated: localMinute(options.now, timeZone),
   };
 }

@@ -1,12 +1,7 @@
 import { usedMs, type ClockName, type SlaClock, type Stage } from '../routing/sla-clock.js';
 import type { WorkingTimeOptions } from '../routing/working-time.js';
-import {
-  PRIORITIES,
-  type Priority,
-  type Ticket,
-  type TicketKind,
-  type TicketStatus,
-} from '../tickets/types.js';
+import { CO_OPEN_STATUSES } from '../store/co-tasks.js';
+import { type Priority, type Ticket, type TicketKind, type TicketStatus } from '../tickets/types.js';
 
 /**
  * The department desk's inbox (承办单位工作台), as pure functions over tickets the loader already
@@ -14,21 +9,12 @@ import {
  * the order of urgency, and the page of a tab. No I/O here, so every rule has a unit test.
  */
 
-/** 待签收 · 已签收 · 办理中 · 待群众补充 · 已答复待办结 · 超期 (a ticket may also be in `overdue`). */
-export const DESK_TABS = ['new', 'signed', 'in_progress', 'waiting', 'replied', 'overdue'] as const;
+/**
+ * 待签收 · 已签收 · 办理中 · 待群众补充 · 已答复待办结 (the tickets the department leads, by status) ·
+ * 协办 (its co-handling parts, 并联) · 超期 (led tickets past a deadline, whatever their status).
+ */
+export const DESK_TABS = ['new', 'signed', 'in_progress', 'waiting', 'replied', 'co', 'overdue'] as const;
 export type DeskTab = (typeof DESK_TABS)[number];
-
-/** The statuses in which a ticket is on a department's desk at all (the loader's filter). */
-export const INBOX_STATUSES: readonly TicketStatus[] = [
-  'dispatched',
-  'signed',
-  'in_progress',
-  'waiting_citizen',
-  'replied',
-];
-
-/** A co-department (并联) has its part only while the lead still works the ticket. */
-const CO_STATUSES: readonly TicketStatus[] = ['dispatched', 'signed', 'in_progress', 'waiting_citizen'];
 
 const LEAD_TAB: Partial<Record<TicketStatus, Exclude<DeskTab, 'overdue'>>> = {
   dispatched: 'new',
@@ -105,13 +91,13 @@ export function inboxRow(
     return { ...base, part: 'lead', tab, countdown, overdue: countdown?.overdueMs !== undefined };
   }
   const co = ticket.coDepartments[department];
-  if (!co || co.status === 'answered' || !CO_STATUSES.includes(ticket.status)) return undefined;
+  if (!co || co.status === 'answered' || !CO_OPEN_STATUSES.includes(ticket.status)) return undefined;
   const countdown = co.dueAt ? coCountdown(co.dueAt, now) : undefined;
   return {
     ...base,
     part: 'co',
     coStatus: co.status,
-    tab: co.status === 'pending' ? 'new' : 'signed',
+    tab: 'co',
     countdown,
     overdue: countdown?.overdueMs !== undefined,
   };
@@ -183,63 +169,11 @@ function titleOf(ticket: Ticket): string {
   return chars.length > TITLE_CHARS ? `${chars.slice(0, TITLE_CHARS).join('')}…` : text;
 }
 
-/**
- * Most urgent first: overdue (longest overdue first), then the nearest due moment — a paused clock
- * counts as if it ran again now — then rows without a clock; ties by priority (特急 first), then age.
- */
-export function byUrgency(now: Date): (a: InboxRow, b: InboxRow) => number {
-  const key = (row: InboxRow): [number, number] => {
-    const c = row.countdown;
-    if (!c) return [2, 0];
-    if (c.overdueMs !== undefined) return [0, -c.overdueMs];
-    return [1, c.state === 'paused' ? now.getTime() + c.leftMs : c.dueAt.getTime()];
-  };
-  const rank = (p: Priority) => PRIORITIES.length - PRIORITIES.indexOf(p);
-  return (a, b) => {
-    const [ga, ka] = key(a);
-    const [gb, kb] = key(b);
-    return (
-      ga - gb ||
-      ka - kb ||
-      rank(a.priority) - rank(b.priority) ||
-      a.createdAt.getTime() - b.createdAt.getTime() ||
-      a.number.localeCompare(b.number)
-    );
-  };
-}
-
+/** One page of one desk tab, due soonest first (the store's order), with every tab's count. */
 export interface InboxPage {
   tab: DeskTab;
   counts: Record<DeskTab, number>;
   rows: InboxRow[];
-  page: number;
-  pages: number;
-  total: number;
-}
-
-/** One page of one tab, most urgent first, with every tab's count; a page past the end shows the last. */
-export function inboxPage(
-  rows: readonly InboxRow[],
-  tab: DeskTab,
-  page: number,
-  pageSize: number,
-  now: Date,
-): InboxPage {
-  const counts = Object.fromEntries(DESK_TABS.map((t) => [t, 0])) as Record<DeskTab, number>;
-  for (const row of rows) {
-    counts[row.tab] += 1;
-    if (row.overdue) counts.overdue += 1;
-  }
-  const inTab = rows.filter((row) => (tab === 'overdue' ? row.overdue : row.tab === tab));
-  inTab.sort(byUrgency(now));
-  const pages = Math.max(1, Math.ceil(inTab.length / pageSize));
-  const current = Math.min(Math.max(1, page), pages);
-  return {
-    tab,
-    counts,
-    rows: inTab.slice((current - 1) * pageSize, current * pageSize),
-    page: current,
-    pages,
-    total: inTab.length,
-  };
+  /** The cursor of the next page, when there is one. */
+  next?: string;
 }

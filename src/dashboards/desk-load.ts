@@ -4,23 +4,26 @@ import { workingTime } from '../routing/tables.js';
 import type { WorkingTimeOptions } from '../routing/working-time.js';
 import { canSee, departmentScope } from '../tickets/access.js';
 import { isValidTicketNumber } from '../tickets/ticket-number.js';
-import type { Actor, Ticket } from '../tickets/types.js';
-import { INBOX_STATUSES, inboxRow, type InboxRow } from './desk-inbox.js';
+import type { Actor, Ticket, TicketStatus } from '../tickets/types.js';
+import { DESK_TABS, inboxRow, type DeskTab, type InboxPage, type InboxRow } from './desk-inbox.js';
+import type { TicketList } from '../store/ticket-lists.js';
 import type { StaffLanguage } from './messages.js';
 
 /**
  * What the desk reads, always through the ticket core's access rules (src/tickets/access.ts): the
- * list is the staff API's own department query (`store.tickets.list` with the actor's department
- * scope), every ticket is checked with `canSee` again, and a ticket the actor may not see is
- * "not found" — the same answer as a number that does not exist.
+ * lists are the store's department lists for the actor's own department, every ticket is checked
+ * with `canSee` again, and a ticket the actor may not see is "not found" — the same answer as a
+ * number that does not exist.
  */
 
-/**
- * How many open tickets one inbox reads at most. Sorting by urgency needs every open ticket of the
- * department in hand (the embedded database cannot sort by a computed deadline), so the list is
- * read whole up to this cap; a department with more is told so on the page.
- */
-export const INBOX_CAP = 1000;
+/** Which status each lead tab lists (the co-handling and overdue tabs have their own lists). */
+const TAB_STATUS: Record<Exclude<DeskTab, 'co' | 'overdue'>, TicketStatus> = {
+  new: 'dispatched',
+  signed: 'signed',
+  in_progress: 'in_progress',
+  waiting: 'waiting_citizen',
+  replied: 'replied',
+};
 
 /** The department of a desk user (clerks and heads always have one; the page says so otherwise). */
 export function deskDepartment(actor: Actor): string | undefined {
@@ -33,23 +36,59 @@ export function hoursOf(app: FastifyInstance): (department?: string) => WorkingT
   return (department) => workingTime(tables, department);
 }
 
+/**
+ * One page of one tab of the department's desk, due soonest first, with every tab's count. Each
+ * tab is one indexed list (src/store/ticket-lists.ts) and each count an indexed count, so the desk
+ * costs the same with ten open tickets or ten thousand.
+ */
 export async function loadInbox(
   app: FastifyInstance,
   actor: Actor,
   now: Date,
-): Promise<{ rows: InboxRow[]; truncated: boolean }> {
+  request: { tab: DeskTab; cursor?: string; limit: number },
+): Promise<InboxPage> {
   const department = deskDepartment(actor);
-  if (!department) return { rows: [], truncated: false };
-  const { total, items } = await app.store.tickets.list(
-    { status: [...INBOX_STATUSES], departments: [department] },
-    { offset: 0, limit: INBOX_CAP },
-  );
+  const counts = Object.fromEntries(DESK_TABS.map((t) => [t, 0])) as Record<DeskTab, number>;
+  if (!department) return { tab: request.tab, counts, rows: [] };
+  const tickets = app.store.tickets;
+  const [page] = await Promise.all([
+    tabPage(app, department, now, request),
+    ...DESK_TABS.map(async (tab) => {
+      counts[tab] = await tabCount(app, department, now, tab);
+    }),
+  ]);
+  const found = await Promise.all(page.numbers.map((number) => tickets.findByNumber(number)));
   const hours = hoursOf(app);
-  const rows = items
-    .filter((ticket) => canSee(actor, ticket))
+  const rows = found
+    .filter((ticket): ticket is Ticket => ticket !== undefined && canSee(actor, ticket))
     .map((ticket) => inboxRow(ticket, department, now, hours))
     .filter((row): row is InboxRow => row !== undefined);
-  return { rows, truncated: total > INBOX_CAP };
+  return { tab: request.tab, counts, rows, ...(page.next ? { next: page.next } : {}) };
+}
+
+async function tabPage(
+  app: FastifyInstance,
+  department: string,
+  now: Date,
+  request: { tab: DeskTab; cursor?: string; limit: number },
+): Promise<{ numbers: string[]; next?: string }> {
+  const { tab, cursor, limit } = request;
+  if (tab === 'co') {
+    const page = await app.store.tickets.coTasks.page(department, { cursor, limit });
+    return { numbers: page.items, next: page.next };
+  }
+  const page = await app.store.tickets.page(tabList(department, now, tab), { cursor, limit });
+  return { numbers: page.items.map((t) => t.number), next: page.next };
+}
+
+function tabCount(app: FastifyInstance, department: string, now: Date, tab: DeskTab): Promise<number> {
+  if (tab === 'co') return app.store.tickets.coTasks.count(department);
+  return app.store.tickets.countList(tabList(department, now, tab));
+}
+
+function tabList(department: string, now: Date, tab: Exclude<DeskTab, 'co'>): TicketList {
+  if (tab === 'overdue') return { list: 'overdue', now, department };
+  return { list: 'department', department, status: TAB_STATUS[tab], sort: 'due' };
 }
 
 /** The ticket, if this actor may see it; otherwise the same "not found" as a number never issued. */

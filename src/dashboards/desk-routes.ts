@@ -9,17 +9,10 @@ import { visibleReferences } from '../tickets/references.js';
 import type { Actor, Ticket } from '../tickets/types.js';
 import { DESK_ACTIONS, readActionForm, type FormValues } from './desk-actions.js';
 import { inboxView } from './desk-inbox-view.js';
-import {
-  departmentNames,
-  deskDepartment,
-  hoursOf,
-  INBOX_CAP,
-  loadInbox,
-  visibleTicket,
-} from './desk-load.js';
+import { departmentNames, deskDepartment, hoursOf, loadInbox, visibleTicket } from './desk-load.js';
 import { refusalText, REFUSALS } from './desk-refusal.js';
 import { ticketPage, type TicketPageInput } from './desk-ticket.js';
-import { DESK_TABS, inboxPage } from './desk-inbox.js';
+import { DESK_TABS } from './desk-inbox.js';
 import { addStaffMessages, staffText } from './messages.js';
 import { AREAS } from './nav.js';
 import { DESK_WORDS } from './words/desk.js';
@@ -31,7 +24,7 @@ export const DESK_PAGE_SIZE = 20;
 
 const InboxQuery = Type.Object({
   tab: Type.Optional(literalUnion(DESK_TABS)),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
 });
 const NumberParams = Type.Object({ number: TicketNumber });
 const ActionParams = Type.Object({
@@ -70,14 +63,13 @@ export const deskRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (
       const now = new Date();
       const department = deskDepartment(request.actor);
       const names = await departmentNames(app, language);
-      const { rows, truncated } = await loadInbox(app, request.actor, now);
-      const tab = request.query.tab ?? 'new';
-      const page = inboxPage(rows, tab, request.query.page ?? 1, DESK_PAGE_SIZE, now);
+      const { tab = 'new', cursor } = request.query;
+      const page = await loadInbox(app, request.actor, now, { tab, cursor, limit: DESK_PAGE_SIZE });
       const data = inboxView(page, {
         language,
         timeZone: config.timezone,
         now,
-        truncatedAt: truncated ? INBOX_CAP : undefined,
+        paged: cursor !== undefined,
         departmentName: department ? (names.get(department) ?? department) : undefined,
       });
       return reply.page('desk-inbox', data, staffText(language, 'desk.title'));

@@ -5,7 +5,7 @@ import { routingChanged } from '../routing/rule-edits.js';
 import type { StoredDepartment } from '../store/departments.js';
 import type { Store } from '../store/store.js';
 import type { TicketRepository } from '../store/tickets.js';
-import { OPEN_STATUSES, type Actor } from '../tickets/types.js';
+import type { Actor } from '../tickets/types.js';
 import { checkDepartment, type DepartmentInput, type DepartmentProblem } from './check-department.js';
 
 export interface DepartmentDeps {
@@ -85,6 +85,10 @@ export async function saveDepartment(
  * How many open tickets a department has — those it leads or co-handles, the desk's own scope —
  * counted by the database. A disabled department keeps them.
  */
-export function countOpenTickets(tickets: Pick<TicketRepository, 'count'>, code: string): Promise<number> {
-  return tickets.count({ status: [...OPEN_STATUSES], departments: [code] });
+export async function countOpenTickets(
+  tickets: Pick<TicketRepository, 'countOpenLed' | 'coTasks'>,
+  code: string,
+): Promise<number> {
+  const [led, coHandled] = await Promise.all([tickets.countOpenLed(code), tickets.coTasks.count(code)]);
+  return led + coHandled;
 }

@@ -1,20 +1,24 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import {
-  ENDED_STATUSES,
-  type Ticket,
-  type TicketEvent,
-  type OutboxEntry,
-  type TicketStatus,
-} from '../tickets/types.js';
+import type { Ticket, TicketEvent, OutboxEntry } from '../tickets/types.js';
 import { insertUnlessTaken } from './errors.js';
+import { CoTaskRepository } from './co-tasks.js';
 import { GroupedReads } from './grouped.js';
+import { readPage, type Page, type PageRequest } from './paging.js';
+import {
+  declareListIndexes,
+  listKeys,
+  listQuery,
+  OPEN_LANES,
+  type ListKeys,
+  type TicketList,
+} from './ticket-lists.js';
 
 /**
  * Tickets. One document holds the ticket, its events timeline and its outbox, so every change with
  * what the citizen must hear about is one single-document write (DESIGN §4.3).
  *
- * `_id` is the ticket number: every hot read and write is by `_id`, the one key the embedded
- * database looks up through an index (its other filters scan the collection).
+ * `_id` is the ticket number: every single-ticket read and write is by `_id`. The lists staff see
+ * are served by the indexes on the list keys every document carries (src/store/ticket-lists.ts).
  */
 
 const Actor = new Schema({ kind: String, id: String, role: String, department: String }, { _id: false });
@@ -103,6 +107,11 @@ const TicketSchema = new Schema(
     },
     returnCount: { type: Number, default: 0 },
     mergedInto: String,
+    // List keys (src/store/ticket-lists.ts), derived from the ticket on every write.
+    lane: { type: String, required: true },
+    dueAt: { type: Date, required: true },
+    flaggedAt: Date,
+    titleKey: { type: String, required: true },
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -114,20 +123,19 @@ const TicketSchema = new Schema(
 // durable guard behind the Redis one (src/tickets/intake.ts).
 TicketSchema.index({ 'source.dedupeKey': 1 }, { unique: true });
 TicketSchema.index({ numberDate: 1, numberSeq: -1 });
-TicketSchema.index({ status: 1, createdAt: -1 });
-TicketSchema.index({ leadDepartment: 1, status: 1 });
-TicketSchema.index({ contactId: 1, createdAt: -1 });
+declareListIndexes(TicketSchema);
 
 export type NewTicket = Ticket & { numberDate: string; numberSeq: number };
-type TicketDoc = Omit<Ticket, 'number' | 'sla' | 'supervision' | 'tags'> & {
-  _id: string;
-  numberDate: string;
-  numberSeq: number;
-  // Absent on tickets stored before routing existed.
-  sla?: Partial<Ticket['sla']>;
-  supervision?: Ticket['supervision'];
-  tags?: string[];
-};
+type TicketDoc = Omit<Ticket, 'number' | 'sla' | 'supervision' | 'tags'> &
+  Partial<ListKeys> & {
+    _id: string;
+    numberDate: string;
+    numberSeq: number;
+    // Absent on tickets stored before routing existed.
+    sla?: Partial<Ticket['sla']>;
+    supervision?: Ticket['supervision'];
+    tags?: string[];
+  };
 
 export interface TicketChange {
   set: Partial<Omit<Ticket, 'id' | 'events' | 'outbox' | 'version' | 'number'>>;
@@ -135,23 +143,13 @@ export interface TicketChange {
   outbox: OutboxEntry[];
 }
 
-export interface TicketListFilter {
-  status?: TicketStatus[];
-  departments?: string[];
-  channel?: string;
-  kind?: string;
-  contactId?: string;
-  createdFrom?: Date;
-  createdTo?: Date;
-  /** Only tickets with a warning or a supervision (督办) flag. */
-  supervision?: boolean;
-}
-
 /** Inserted, or which unique key was taken (FerretDB's E11000 does not say, so the caller asks). */
 export type InsertResult = { ok: true; ticket: Ticket } | { ok: false };
 
 export class TicketRepository {
   readonly model: Model<TicketDoc>;
+  /** The co-departments' desk rows (并联), kept by {@link applyChange}. */
+  readonly coTasks: CoTaskRepository;
 
   /** Reads by number, grouped with others of the moment (src/store/grouped.ts). */
   readonly #reads: GroupedReads<TicketDoc>;
@@ -159,6 +157,7 @@ export class TicketRepository {
   constructor(connection: Connection) {
     this.model = connection.model<TicketDoc>('Ticket', TicketSchema);
     this.#reads = new GroupedReads(this.model.collection);
+    this.coTasks = new CoTaskRepository(connection);
   }
 
   /**
@@ -169,9 +168,18 @@ export class TicketRepository {
    */
   async insert(ticket: NewTicket): Promise<InsertResult> {
     const { number, ...rest } = ticket;
-    const doc: TicketDoc = { ...rest, _id: number };
+    const doc: TicketDoc = { ...rest, ...listKeys(ticket), _id: number };
     if (!(await insertUnlessTaken(this.model.collection, doc))) return { ok: false };
     return { ok: true, ticket: toTicket(doc) };
+  }
+
+  /**
+   * Inserts many tickets at once, with their list keys (bulk loads: the scale benchmark's seed, a
+   * migration). No duplicate guard beyond the unique indexes: a taken key fails that ticket only.
+   */
+  async insertBulk(tickets: readonly NewTicket[]): Promise<void> {
+    const docs = tickets.map(({ number, ...rest }) => ({ ...rest, ...listKeys(rest), _id: number }));
+    await this.model.collection.insertMany(docs as never[], { ordered: false });
   }
 
   async findByNumber(number: string): Promise<Ticket | undefined> {
@@ -196,51 +204,64 @@ export class TicketRepository {
 
   /**
    * Appends the event, adds the outbox entries and sets the fields in one single-document write,
-   * only if nobody wrote since `expectedVersion`. Returns the new ticket, or undefined on a version
-   * conflict.
+   * only if nobody wrote since `before` was read (its version). The list keys are derived from the
+   * ticket as it will be and written in the same update. Returns the new ticket, or undefined on a
+   * version conflict.
    */
-  async applyChange(
-    number: string,
-    expectedVersion: number,
-    change: TicketChange,
-  ): Promise<Ticket | undefined> {
+  async applyChange(before: Ticket, change: TicketChange): Promise<Ticket | undefined> {
     const set: Record<string, unknown> = { updatedAt: change.event.at };
     const unset: Record<string, ''> = {};
     for (const [field, value] of Object.entries(change.set) as [string, unknown][]) {
       if (value === undefined) unset[field] = '';
       else set[field] = value;
     }
+    const keys = listKeys({ ...before, ...change.set });
+    Object.assign(set, keys);
+    if (keys.flaggedAt === undefined) unset.flaggedAt = '';
     for (const entry of change.outbox) set[`outbox.${entry.id}`] = entry;
-    const update = { $set: set, $push: { events: change.event }, $inc: { version: 1 } };
+    const update = { $set: set, $push: { events: change.event }, $inc: { version: 1 }, $unset: unset };
     const doc = await this.model
-      .findOneAndUpdate(
-        { _id: number, version: expectedVersion },
-        Object.keys(unset).length > 0 ? { ...update, $unset: unset } : update,
-        { returnDocument: 'after' },
-      )
+      .findOneAndUpdate({ _id: before.number, version: before.version }, update, { returnDocument: 'after' })
       .lean();
-    return doc ? toTicket(doc) : undefined;
+    if (!doc) return undefined;
+    const after = toTicket(doc);
+    const coHandled = Object.keys(before.coDepartments).length + Object.keys(after.coDepartments).length > 0;
+    if (coHandled) await this.coTasks.sync(before, after);
+    return after;
   }
 
-  async list(
-    filter: TicketListFilter,
-    page: { offset: number; limit: number },
-  ): Promise<{ total: number; items: Ticket[] }> {
-    const query = toQuery(filter);
-    const [total, docs] = await Promise.all([
-      this.model.countDocuments(query),
-      this.model.find(query).sort({ createdAt: -1, _id: -1 }).skip(page.offset).limit(page.limit).lean(),
-    ]);
-    return { total, items: docs.map(toTicket) };
+  /** One page of a staff list, served by its index (src/store/ticket-lists.ts). */
+  async page(list: TicketList, request: PageRequest): Promise<Page<Ticket>> {
+    const { filter, order, scope } = listQuery(list);
+    const page = await readPage(this.model.collection, filter, order, request, scope);
+    return { ...page, items: page.items.map((doc) => toTicket(doc as unknown as TicketDoc)) };
+  }
+
+  /** A contact's most recent tickets, newest first (a citizen's own: conversation, rating). */
+  async recentOfContact(contactId: string, limit: number): Promise<Ticket[]> {
+    return (await this.page({ list: 'contact', contactId }, { limit })).items;
+  }
+
+  /** How many open tickets a department leads, whatever their lane (counted on the lane index). */
+  async countOpenLed(department: string): Promise<number> {
+    return this.model.countDocuments({
+      leadDepartment: department,
+      lane: { $in: ['triage', 'desk', 'review'] },
+    });
+  }
+
+  /** How many tickets a list holds, counted on its index (a caller's history, a desk's tab). */
+  async countList(list: TicketList): Promise<number> {
+    return this.model.countDocuments(listQuery(list).filter);
   }
 
   /**
    * Number and SLA state of every ticket with a clock still running or paused, streamed (the timer
-   * reconcile at boot; a scan on the embedded database, which is why it runs once, not as a poll).
+   * reconcile): the open lanes, read on the lane index, never the ended tickets.
    */
   async *withLiveClocks(): AsyncGenerator<Pick<Ticket, 'number' | 'sla'>> {
     const cursor = this.model
-      .find({ status: { $nin: [...ENDED_STATUSES] } }, { sla: 1 })
+      .find({ lane: { $in: OPEN_LANES } }, { sla: 1 })
       .lean()
       .cursor();
     for await (const doc of cursor) {
@@ -251,43 +272,26 @@ export class TicketRepository {
     }
   }
 
-  /** How many tickets match (all of them without a filter), counted by the database. */
-  async count(filter: TicketListFilter = {}): Promise<number> {
-    return this.model.countDocuments(toQuery(filter));
+  /** How many tickets are stored, counted by the database (tests and the seed report). */
+  async count(): Promise<number> {
+    return this.model.estimatedDocumentCount();
   }
-}
-
-function toQuery(filter: TicketListFilter): Record<string, unknown> {
-  const query: Record<string, unknown> = {};
-  if (filter.status?.length) query.status = { $in: filter.status };
-  if (filter.channel) query.channel = filter.channel;
-  if (filter.kind) query.kind = filter.kind;
-  if (filter.contactId) query.contactId = filter.contactId;
-  const and: Record<string, unknown>[] = [];
-  if (filter.departments) {
-    // A department sees tickets it leads and tickets it co-handles.
-    and.push({
-      $or: [
-        { leadDepartment: { $in: filter.departments } },
-        ...filter.departments.map((code) => ({ [`coDepartments.${code}.department`]: code })),
-      ],
-    });
-  }
-  if (filter.supervision) {
-    and.push({ $or: [{ 'supervision.flagged': true }, { 'supervision.warning': { $exists: true } }] });
-  }
-  if (and.length > 0) query.$and = and;
-  if (filter.createdFrom ?? filter.createdTo) {
-    query.createdAt = {
-      ...(filter.createdFrom ? { $gte: filter.createdFrom } : {}),
-      ...(filter.createdTo ? { $lt: filter.createdTo } : {}),
-    };
-  }
-  return query;
 }
 
 function toTicket(doc: TicketDoc): Ticket {
-  const { _id, numberDate: _d, numberSeq: _s, coDepartments, outbox, rating, ...rest } = doc;
+  const {
+    _id,
+    numberDate: _d,
+    numberSeq: _s,
+    lane: _l,
+    dueAt: _due,
+    flaggedAt: _f,
+    titleKey: _t,
+    coDepartments,
+    outbox,
+    rating,
+    ...rest
+  } = doc;
   return {
     ...rest,
     number: _id,

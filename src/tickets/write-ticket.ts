@@ -32,7 +32,7 @@ export async function writeTicket<R>(
           next.change.outbox.map((e) => e.id),
         );
       }
-      const updated = await deps.store.tickets.applyChange(ticket.number, ticket.version, next.change);
+      const updated = await deps.store.tickets.applyChange(ticket, next.change);
       if (updated) {
         deps.live.publish(updated, next.change.event, ticket);
         if (next.change.set.sla) await deps.timers.schedule(updated);

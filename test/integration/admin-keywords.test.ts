@@ -102,7 +102,7 @@ describe('admin page: SMS keywords', () => {
 
   async function onlyTicketOf(phone: string): Promise<Ticket> {
     const contactId = hub.app.store.contacts.idFor({ phone });
-    const { items } = await hub.app.store.tickets.list({ contactId }, { offset: 0, limit: 10 });
+    const items = await hub.app.store.tickets.recentOfContact(contactId, 10);
     assert.equal(items.length, 1, `one ticket of ${phone}`);
     return items[0] as Ticket;
   }

@@ -104,7 +104,9 @@ describe('IMAP polling of an existing mailbox', () => {
   let poller: ImapPoller;
 
   const emailTickets = async (): Promise<Ticket[]> =>
-    (await hub.app.store.tickets.list({ channel: 'email' }, { offset: 0, limit: 100 })).items;
+    (await hub.app.store.tickets.page({ list: 'all' }, { limit: 100 })).items.filter(
+      (t) => t.channel === 'email',
+    );
   const subjects = async (): Promise<string[]> =>
     (await emailTickets()).map((t) => t.subject ?? '').sort((a, b) => a.localeCompare(b, 'zh'));
   const expectedSubjects = (...ns: number[]): string[] =>

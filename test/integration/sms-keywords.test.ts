@@ -85,11 +85,7 @@ describe('SMS keywords', () => {
 
   const contactOf = (phone: string) => hub.app.store.contacts.idFor({ phone });
   async function ticketsOf(phone: string): Promise<Ticket[]> {
-    const { items } = await hub.app.store.tickets.list(
-      { contactId: contactOf(phone) },
-      { offset: 0, limit: 50 },
-    );
-    return items;
+    return hub.app.store.tickets.recentOfContact(contactOf(phone), 50);
   }
   async function onlyTicketOf(phone: string): Promise<Ticket> {
     const tickets = await ticketsOf(phone);

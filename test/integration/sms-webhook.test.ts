@@ -31,7 +31,7 @@ describe('SMS webhook', () => {
   /** The newest ticket of the contact a phone maps to. */
   async function latestTicketOf(phone: string): Promise<string | undefined> {
     const contactId = hub.app.store.contacts.idFor({ phone });
-    const { items } = await hub.app.store.tickets.list({ contactId }, { offset: 0, limit: 1 });
+    const items = await hub.app.store.tickets.recentOfContact(contactId, 1);
     return items[0]?.number;
   }
 

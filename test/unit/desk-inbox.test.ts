@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { byUrgency, inboxPage, inboxRow, type InboxRow } from '../../src/dashboards/desk-inbox.js';
+import { inboxRow } from '../../src/dashboards/desk-inbox.js';
 import { countdownView, durationText } from '../../src/dashboards/desk-format.js';
 import { DESK_WORDS } from '../../src/dashboards/words/desk.js';
 import { addStaffMessages } from '../../src/dashboards/messages.js';
@@ -141,79 +141,16 @@ describe('desk inbox rows', () => {
       });
     const pending = inboxRow(co('pending'), 'MZJ', cst('2026-03-03 17:00'), hours);
     assert.equal(pending?.part, 'co');
-    assert.equal(pending.tab, 'new');
+    assert.equal(pending.tab, 'co');
+    assert.equal(pending.coStatus, 'pending');
     assert.equal(pending.countdown?.clock, 'co_opinion');
     assert.equal(pending.countdown.leftMs, 30 * MIN);
-    assert.equal(inboxRow(co('signed'), 'MZJ', cst('2026-03-03 17:00'), hours)?.tab, 'signed');
+    assert.equal(inboxRow(co('signed'), 'MZJ', cst('2026-03-03 17:00'), hours)?.coStatus, 'signed');
     const late = inboxRow(co('signed'), 'MZJ', cst('2026-03-03 18:00'), hours);
     assert.equal(late?.overdue, true);
     assert.equal(late.countdown?.overdueMs, 30 * MIN);
     assert.equal(inboxRow(co('answered'), 'MZJ', cst('2026-03-03 17:00'), hours), undefined);
     assert.equal(inboxRow(co('pending', 'replied'), 'MZJ', cst('2026-03-03 17:00'), hours), undefined);
-  });
-});
-
-describe('desk inbox order, tabs and pages', () => {
-  const now = cst('2026-03-02 12:00');
-  const row = (number: string, overrides: Partial<InboxRow>): InboxRow => ({
-    number,
-    title: number,
-    kind: 'complaint',
-    priority: 'normal',
-    status: 'signed',
-    part: 'lead',
-    tab: 'signed',
-    overdue: false,
-    supervised: false,
-    extensionPending: false,
-    createdAt: cst('2026-03-01 09:00'),
-    ...overrides,
-  });
-  const running = (dueAt: string, extra: object = {}) => ({
-    clock: 'completion' as const,
-    state: 'running' as const,
-    dueAt: cst(dueAt),
-    working: false,
-    leftMs: cst(dueAt).getTime() - now.getTime(),
-    ...extra,
-  });
-  const rows: InboxRow[] = [
-    row('A', {}),
-    row('B', { countdown: running('2026-03-03 12:00') }),
-    row('C', { countdown: running('2026-03-02 13:00') }),
-    row('D', { overdue: true, countdown: running('2026-03-02 11:00', { leftMs: 0, overdueMs: HOUR }) }),
-    row('E', { overdue: true, countdown: running('2026-03-01 12:00', { leftMs: 0, overdueMs: 24 * HOUR }) }),
-    row('F', { priority: 'critical', countdown: running('2026-03-03 12:00') }),
-    row('G', { countdown: { ...running('2026-03-01 00:00'), state: 'paused', leftMs: 2 * HOUR } }),
-    row('H', { tab: 'new', status: 'dispatched' }),
-  ];
-
-  it('most overdue first, then the nearest due moment (paused as if resumed now), priority breaks ties', () => {
-    const sorted = rows.filter((r) => r.tab === 'signed').sort(byUrgency(now));
-    assert.deepEqual(
-      sorted.map((r) => r.number),
-      ['E', 'D', 'C', 'G', 'F', 'B', 'A'],
-    );
-  });
-
-  it('counts every tab, lists the overdue tab across states, and pages', () => {
-    const first = inboxPage(rows, 'signed', 1, 3, now);
-    assert.deepEqual(first.counts, { new: 1, signed: 7, in_progress: 0, waiting: 0, replied: 0, overdue: 2 });
-    assert.deepEqual(
-      first.rows.map((r) => r.number),
-      ['E', 'D', 'C'],
-    );
-    assert.deepEqual([first.page, first.pages, first.total], [1, 3, 7]);
-    // A page past the end shows the last one.
-    const last = inboxPage(rows, 'signed', 9, 3, now);
-    assert.deepEqual([last.page, last.rows.map((r) => r.number)], [3, ['A']]);
-    const overdue = inboxPage(rows, 'overdue', 1, 20, now);
-    assert.deepEqual(
-      overdue.rows.map((r) => r.number),
-      ['E', 'D'],
-    );
-    assert.deepEqual(inboxPage(rows, 'waiting', 1, 20, now).rows, []);
-    assert.equal(inboxPage(rows, 'waiting', 1, 20, now).pages, 1);
   });
 });
 

@@ -37,13 +37,10 @@ export async function converse(deps: SmsDeps, sms: InboundSms, text: string): Pr
 /** The sender's open ticket changed most recently, if that was within the conversation window. */
 async function continuable(deps: SmsDeps, contactId: string): Promise<Ticket | undefined> {
   const since = Date.now() - deps.conversationMs;
-  const { items } = await deps.store.tickets.list(
-    { contactId, status: [...OPEN_STATUSES] },
-    { offset: 0, limit: RECENT_TICKETS },
-  );
+  const recent = await deps.store.tickets.recentOfContact(contactId, RECENT_TICKETS);
   let latest: Ticket | undefined;
-  for (const ticket of items) {
-    if (ticket.updatedAt.getTime() < since) continue;
+  for (const ticket of recent) {
+    if (!OPEN_STATUSES.includes(ticket.status) || ticket.updatedAt.getTime() < since) continue;
     if (!latest || ticket.updatedAt > latest.updatedAt) latest = ticket;
   }
   return latest;

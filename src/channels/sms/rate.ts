@@ -1,9 +1,11 @@
 import { HubErrors } from '../../errors.js';
-import type { RatingValue, Ticket } from '../../tickets/types.js';
+import type { RatingValue, Ticket, TicketStatus } from '../../tickets/types.js';
 import type { InboundSms, Outcome, SmsDeps } from './deps.js';
 
 /** How many of the sender's recent tickets are looked at for the one to rate. */
 const RECENT_TICKETS = 20;
+/** Where a rating can still land: answered, closed, or reopened after one. */
+const RATEABLE: readonly TicketStatus[] = ['replied', 'closed', 'reopened'];
 
 /**
  * PJ / 评价: the sender rates their latest answered (replied) ticket through the core's `rate`
@@ -21,9 +23,8 @@ export async function rateLatest(
   const none: Outcome = { keyword: 'rate', reply: deps.answers.text('rate.none', locale, {}) };
   if (contactId === undefined) return none;
   const messageKey = `sms:${sms.messageSid}`;
-  const { items } = await deps.store.tickets.list(
-    { contactId, status: ['replied', 'closed', 'reopened'] },
-    { offset: 0, limit: RECENT_TICKETS },
+  const items = (await deps.store.tickets.recentOfContact(contactId, RECENT_TICKETS)).filter((t) =>
+    RATEABLE.includes(t.status),
   );
   const already = items.find((t) =>
     t.events.some((e) => e.type === 'rated' && e.data?.messageKey === messageKey),
