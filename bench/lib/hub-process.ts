@@ -47,6 +47,8 @@ export async function freePorts(count: number): Promise<number[]> {
 export interface HubOptions {
   port: number;
   embeddedDbPort: number;
+  /** The inbound SMTP listener's port: `npm start` runs one, but 2525 may be another run's. */
+  smtpPort: number;
   dataDir: string;
   redisUrl: string;
   redisPrefix: string;
@@ -57,6 +59,23 @@ export interface HubOptions {
 }
 
 const STOP_GRACE_MS = 15_000;
+
+/**
+ * `npm start` loads the demo departments and routing rules (`node dist/seed.js`) before it starts the
+ * server, so intake routes against real rules: do the same, on the same data dir and database.
+ */
+export async function seedLikeNpmStart(options: HubOptions): Promise<void> {
+  const child = spawn(process.execPath, ['dist/seed.js'], {
+    cwd: PROJECT_ROOT,
+    env: hubEnv(options),
+    stdio: ['ignore', 2, 2],
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`node dist/seed.js failed (exit ${String(code)})`);
+}
 
 /** The API server (`node dist/server.js`) as a child process. */
 export class HubProcess {
@@ -143,6 +162,7 @@ function hubEnv(options: HubOptions): NodeJS.ProcessEnv {
     DATA_DIR: options.dataDir,
     MONGODB_DB: options.dbName,
     EMBEDDED_DB_PORT: String(options.embeddedDbPort),
+    SMTP_PORT: String(options.smtpPort),
     REDIS_URL: options.redisUrl,
     REDIS_PREFIX: options.redisPrefix,
     HUB_API_TOKEN: options.apiToken,
@@ -153,7 +173,10 @@ function hubEnv(options: HubOptions): NodeJS.ProcessEnv {
 
 /** The Node flags `npm start` runs the server with (package.json config.serverNodeArgs): measure that. */
 function serverNodeArgs(): string[] {
-  return packageNodeArgs('serverNodeArgs');
+  // BENCH_CPU_PROF_DIR=dir: the server also writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return [...packageNodeArgs('serverNodeArgs'), ...profile];
 }
 
 /** Node flags kept in package.json `config` for `npm start` (server) and `npm run worker` (worker). */

@@ -89,3 +89,11 @@ export class CpuMeter {
     return this.dbPid === undefined ? 0 : (cpuSeconds(this.dbPid) ?? 0);
   }
 }
+
+/**
+ * Milliseconds of one process's CPU per operation: cores busy divided by operations per second. This
+ * is what decides the peak on a shared machine, and it is not flattered by idle waiting.
+ */
+export function cpuMsPerOperation(cores: number, perSec: number): number | null {
+  return perSec > 0 ? round((cores * 1000) / perSec, 2) : null;
+}

@@ -24,6 +24,7 @@ import { revealContact } from './reveal-contact.js';
 import { contactView, ticketSummary, ticketView } from './ticket-view.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { normalisePhone } from '../privacy/phone.js';
+import type { Contact } from '../store/contacts.js';
 import type { TicketList } from '../store/ticket-lists.js';
 import type { CommandInput } from '../tickets/execute-command.js';
 
@@ -104,7 +105,7 @@ export const ticketsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         actor,
       );
-      const ticket = await viewFor(app, result.ticket, actor);
+      const ticket = await viewFor(app, result.ticket, actor, result.madeContact);
       void reply.status(result.created ? 201 : 200);
       return { created: result.created, acknowledgement: result.acknowledgement, ticket };
     },
@@ -211,9 +212,13 @@ async function visibleTicket(app: FastifyInstance, number: string, actor: Actor)
 }
 
 /** The API's view of a ticket for this actor: its contact (masked) and only the references it may see. */
-async function viewFor(app: FastifyInstance, ticket: Ticket, actor: Actor) {
+async function viewFor(app: FastifyInstance, ticket: Ticket, actor: Actor, known?: Contact) {
   const [contact, references] = await Promise.all([
-    ticket.contactId ? app.store.contacts.findById(ticket.contactId) : undefined,
+    ticket.contactId === undefined
+      ? undefined
+      : known?.id === ticket.contactId
+        ? known
+        : app.store.contacts.findById(ticket.contactId),
     visibleReferences((number) => app.store.tickets.findByNumber(number), actor, ticket),
   ]);
   return ticketView(ticket, contact, actor, references);

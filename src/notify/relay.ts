@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import { notifyQueueOf, type NotifyJob, type NotifyQueueName } from '../queues/names.js';
+import type { Contact } from '../store/contacts.js';
 import type { Store } from '../store/store.js';
 import type { OutboxEntry, Ticket } from '../tickets/types.js';
 import { DepartmentCache } from './department-cache.js';
@@ -35,11 +36,14 @@ export class OutboxRelay {
     this.departments = new DepartmentCache(store.departments);
   }
 
-  /** After the write: relay, and should that fail, leave it to the reconciler (the mark stays). */
-  async afterWrite(ticket: Ticket, entries: readonly OutboxEntry[]): Promise<void> {
+  /**
+   * After the write: relay, and should that fail, leave it to the reconciler (the mark stays).
+   * `contact`: a contact the caller has just created, so planning need not read it back.
+   */
+  async afterWrite(ticket: Ticket, entries: readonly OutboxEntry[], contact?: Contact): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.relay(ticket, entries);
+      await this.relay(ticket, entries, contact);
     } catch (error) {
       this.onError(error, ticket.number);
     }
@@ -65,9 +69,17 @@ export class OutboxRelay {
   }
 
   /** The channels an entry goes out on now (the contact's preferences may have changed since). */
-  async plan(ticket: Pick<Ticket, 'channel'>, entry: OutboxEntry): Promise<OutboundChannel[]> {
+  async plan(
+    ticket: Pick<Ticket, 'channel'>,
+    entry: OutboxEntry,
+    known?: Contact,
+  ): Promise<OutboundChannel[]> {
     const [contact, department] = await Promise.all([
-      entry.contactId ? this.store.contacts.findById(entry.contactId) : undefined,
+      entry.contactId === undefined
+        ? undefined
+        : known?.id === entry.contactId
+          ? known
+          : this.store.contacts.findById(entry.contactId),
       entry.department ? this.departments.get(entry.department) : undefined,
     ]);
     return plannedChannels(entry, ticket, {
@@ -78,10 +90,10 @@ export class OutboxRelay {
   }
 
   /** Right after the ticket write: the entries' first jobs, marked `fresh` (see TicketNotifyJob). */
-  async relay(ticket: Ticket, entries: readonly OutboxEntry[]): Promise<void> {
+  async relay(ticket: Ticket, entries: readonly OutboxEntry[], contact?: Contact): Promise<void> {
     const byQueue = new Map<NotifyQueueName, { name: string; data: NotifyJob; opts: JobsOptions }[]>();
     for (const entry of entries) {
-      for (const channel of await this.plan(ticket, entry)) {
+      for (const channel of await this.plan(ticket, entry, contact)) {
         this.add(byQueue, channel, ticket.number, entry, 0, true);
       }
     }

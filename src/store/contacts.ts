@@ -112,13 +112,20 @@ export class ContactRepository {
    * and a duplicate-key answer simply means the contact exists. Racing intakes meet at `_id`.
    */
   async ensure(input: ContactInput): Promise<string | undefined> {
+    return (await this.ensureMade(input))?.id;
+  }
+
+  /**
+   * As {@link ensure}, and when this call created the contact, the contact as stored (`made`):
+   * intake plans the received notice and shows the contact without reading back what it just wrote.
+   */
+  async ensureMade(input: ContactInput): Promise<{ id: string; made?: Contact } | undefined> {
     const identity = input.phone ? { phone: input.phone } : input.email ? { email: input.email } : undefined;
     if (!identity) return undefined;
     const id = this.idFor(identity);
-    if (this.known.has(id)) return id;
+    if (this.known.has(id)) return { id };
     const now = new Date();
-    // Straight to the driver (see TicketRepository.insert): intake's hot path. Taken: a twin made it.
-    await insertUnlessTaken(this.model.collection, {
+    const doc: ContactDoc = {
       _id: id,
       name: input.name,
       phones: input.phone ? [{ number: input.phone, addedAt: now }] : [],
@@ -127,10 +134,12 @@ export class ContactRepository {
       preferences: { channels: [] },
       language: input.language ?? 'zh-CN',
       createdAt: now,
-    });
+    };
+    // Straight to the driver (see TicketRepository.insert): intake's hot path. Taken: a twin made it.
+    const inserted = await insertUnlessTaken(this.model.collection, doc);
     if (this.known.size >= KNOWN_LIMIT) this.known.clear();
     this.known.add(id);
-    return id;
+    return inserted ? { id, made: toContact(doc) } : { id };
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { HubErrors } from '../errors.js';
+import type { Contact } from '../store/contacts.js';
 import { normaliseEmail } from '../privacy/email.js';
 import { normalisePhone } from '../privacy/phone.js';
 import { newId } from '../store/ids.js';
@@ -15,6 +16,8 @@ export interface IntakeResult {
   created: boolean;
   /** What to tell the citizen now, in their language. */
   acknowledgement: string;
+  /** The ticket's contact as this intake created it (absent when it existed already: read it). */
+  madeContact?: Contact;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -35,7 +38,9 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
   const now = new Date();
   let { issued, fresh } = await deps.sequence.claim(dedupeKey, now);
   const phone = message.sender.phone ? normalisePhone(message.sender.phone) : undefined;
-  const contactId = await ensureContact(deps, message, phone);
+  const contact = await ensureContact(deps, message, phone);
+  const contactId = contact?.id;
+  const made = contact?.made;
 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     // A freshly claimed number has no ticket yet; a replayed claim may (the usual replay).
@@ -57,8 +62,8 @@ export async function intake(deps: CoreDeps, message: InboundMessage, actor: Act
       if (inserted.ok) {
         for (const event of inserted.ticket.events) deps.live.publish(inserted.ticket, event);
         await deps.timers.schedule(inserted.ticket);
-        await deps.outbox.afterWrite(inserted.ticket, entries);
-        return result(deps, inserted.ticket, true, language);
+        await deps.outbox.afterWrite(inserted.ticket, entries, made);
+        return { ...result(deps, inserted.ticket, true, language), ...(made ? { madeContact: made } : {}) };
       }
       const twin = await deps.store.tickets.findByNumber(issued.number);
       if (twin?.source.dedupeKey === dedupeKey) return result(deps, twin, false, language);
@@ -84,9 +89,9 @@ async function ensureContact(
   deps: CoreDeps,
   message: InboundMessage,
   phone: string | undefined,
-): Promise<string | undefined> {
+): Promise<{ id: string; made?: Contact } | undefined> {
   const email = message.sender.email ? normaliseEmail(message.sender.email) : undefined;
-  return deps.store.contacts.ensure({
+  return deps.store.contacts.ensureMade({
     phone,
     email,
     name: message.sender.name,

@@ -51,14 +51,33 @@ export function toLocal(at: Date, timeZone: string): LocalDateTime {
   };
 }
 
+/**
+ * Instants of local times already computed. Working-time arithmetic asks for the same few (each
+ * working day's interval ends) for every ticket, and `formatToParts` costs microseconds a call: one
+ * SLA clock start asked for dozens. Pure results, so a bounded map, cleared when full, is enough.
+ */
+const instants = new Map<string, number>();
+const INSTANTS_LIMIT = 20_000;
+
 /** The instant of a local date and minute of day in the zone (offset looked up for that instant). */
 export function fromLocal(date: string, minutes: number, timeZone: string): Date {
+  const key = `${timeZone} ${date} ${minutes}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    instant = computeFromLocal(date, minutes, timeZone);
+    if (instants.size >= INSTANTS_LIMIT) instants.clear();
+    instants.set(key, instant);
+  }
+  return new Date(instant);
+}
+
+function computeFromLocal(date: string, minutes: number, timeZone: string): number {
   const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
   const naive = Date.UTC(y, m - 1, d) + minutes * 60_000;
   // Offset of the zone at (about) that instant; twice, so a DST change in between settles.
   let guess = naive - offsetMs(new Date(naive), timeZone);
   guess = naive - offsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+  return guess;
 }
 
 function offsetMs(at: Date, timeZone: string): number {
