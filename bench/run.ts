@@ -2,6 +2,7 @@ import { runFanoutBenchmark } from './fanout.js';
 import { runIntakeBenchmark } from './intake.js';
 import { progress } from './lib/log.js';
 import { runRoutingBenchmark } from './routing.js';
+import { runScaleBenchmark } from './scale.js';
 import { runSmsBenchmark } from './sms.js';
 
 /**
@@ -13,6 +14,7 @@ const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([
   ['fanout', runFanoutBenchmark],
   ['routing', runRoutingBenchmark],
   ['sms', runSmsBenchmark],
+  ['scale', runScaleBenchmark],
 ]);
 
 const name = process.argv[2];

@@ -22,16 +22,24 @@ export class KeepAliveClient {
    * `expect`, a 2xx counts only when its body contains that text (the body is then read).
    */
   post(path: string, headers: OutgoingHttpHeaders, body: string, expect?: string): Promise<true | string> {
+    return this.send('POST', path, { ...headers, 'content-length': Buffer.byteLength(body) }, body, expect);
+  }
+
+  /** A GET, answered as {@link post} answers. */
+  get(path: string, headers: OutgoingHttpHeaders, expect?: string): Promise<true | string> {
+    return this.send('GET', path, headers, undefined, expect);
+  }
+
+  private send(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: OutgoingHttpHeaders,
+    body: string | undefined,
+    expect: string | undefined,
+  ): Promise<true | string> {
     return new Promise((resolve, reject) => {
       const req = request(
-        {
-          agent: this.agent,
-          host: this.origin.hostname,
-          port: this.origin.port,
-          method: 'POST',
-          path,
-          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-        },
+        { agent: this.agent, host: this.origin.hostname, port: this.origin.port, method, path, headers },
         (res) => {
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300 && expect === undefined) {
