@@ -47,10 +47,10 @@ CoTaskSchema.index({ department: 1, dueAt: 1, _id: 1 });
 const ORDER = { list: 'co-tasks', field: 'dueAt', type: 'date', direction: 1 } as const;
 
 export class CoTaskRepository {
-  readonly #model: Model<CoTaskDoc>;
+  readonly model: Model<CoTaskDoc>;
 
   constructor(connection: Connection) {
-    this.#model = connection.model<CoTaskDoc>('CoTask', CoTaskSchema);
+    this.model = connection.model<CoTaskDoc>('CoTask', CoTaskSchema);
   }
 
   /** Brings the rows of one ticket in line with it (and with what it was, for parts removed since). */
@@ -61,7 +61,7 @@ export class CoTaskRepository {
         const _id = `${code}|${after.number}`;
         const part = after.coDepartments[code];
         if (!part || part.status === 'answered' || !CO_OPEN_STATUSES.includes(after.status)) {
-          await this.#model.deleteOne({ _id });
+          await this.model.deleteOne({ _id });
           return;
         }
         const row = {
@@ -70,20 +70,20 @@ export class CoTaskRepository {
           status: part.status,
           dueAt: part.dueAt ?? NO_DEADLINE,
         };
-        await this.#model.replaceOne({ _id }, { ...row, createdAt: after.createdAt }, { upsert: true });
+        await this.model.replaceOne({ _id }, { ...row, createdAt: after.createdAt }, { upsert: true });
       }),
     );
   }
 
   /** A department's open co-handling parts, due soonest first: ticket numbers, one page. */
   async page(department: string, request: PageRequest): Promise<Page<string>> {
-    const rows = this.#model.collection as unknown as mongo.Collection<CoTaskDoc>;
+    const rows = this.model.collection as unknown as mongo.Collection<CoTaskDoc>;
     const page = await readPage(rows, { department }, ORDER, request, department);
     return { ...page, items: page.items.map((row) => row.ticket) };
   }
 
   /** How many open parts a department has (counted on its index). */
   count(department: string): Promise<number> {
-    return this.#model.countDocuments({ department });
+    return this.model.countDocuments({ department });
   }
 }

@@ -166,6 +166,7 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
     };
     const models = [
       ...Object.values(repositories).map((r) => r.model),
+      repositories.tickets.coTasks.model,
       repositories.rules.versions,
       repositories.deliveries.attemptModel,
       repositories.broadcasts.recipients,
