@@ -47,7 +47,8 @@ import { healthRoutes } from './http/health-routes.js';
 import { metricsPlugin } from './http/metrics-plugin.js';
 import { queuesPlugin } from './queues/plugin.js';
 import { redisPlugin } from './redis/plugin.js';
-import { storePlugin } from './store/plugin.js';
+import { storeLogger, storePlugin } from './store/plugin.js';
+import { openStore, type Store } from './store/store.js';
 import { ticketCorePlugin } from './tickets/plugin.js';
 import { slaTimersWorker } from './tickets/timers-plugin.js';
 import { routingPlugin } from './routing/plugin.js';
@@ -56,7 +57,10 @@ import { routingPlugin } from './routing/plugin.js';
  * The whole hub as one plugin: external plugins, then resources (store, Redis, queues), then the
  * ticket core, then routes. `server.ts` only configures and listens; tests register the same thing.
  */
-export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+export const hubApp: FastifyPluginAsync<{ config: Config; store: Store }> = async (
+  app,
+  { config, store },
+) => {
   await app.register(errorsPlugin);
   await app.register(swagger, {
     openapi: {
@@ -73,7 +77,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  await app.register(storePlugin, { config });
+  await app.register(storePlugin, { store });
   await app.register(redisPlugin, { config });
   await app.register(queuesPlugin, { config });
   await app.register(importQueuePlugin, { config });
@@ -138,7 +142,25 @@ export function redactSecrets(url: string): string {
   return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 }
 
-/** A configured Fastify instance with the hub registered, not yet listening. */
+/** Fastify's plugin timeout for the hub's processes (see buildApp). */
+export function bootPluginTimeoutMs(config: Pick<Config, 'storeTimeoutMs'>): number {
+  return Math.max(30_000, 20 * config.storeTimeoutMs);
+}
+
+/**
+ * A configured Fastify instance with the hub registered, not yet listening.
+ *
+ * The store is opened first, outside plugin registration: starting the embedded database and
+ * creating some 35 collections with their indexes is the long part of a boot (on a busy machine, or
+ * behind a slow link to MongoDB, it outlasted Fastify's 10 s plugin timeout, which then left the
+ * database process running). It is bounded by its own limits instead — the embedded server's start
+ * timeout and STORE_TIMEOUT_MS per operation — and the indexes still exist before the first insert.
+ * What the plugins still read and write at boot (default calendar and SLA policies, routing tables,
+ * keywords, the bootstrap admin) is a fixed handful of operations, each failing after
+ * STORE_TIMEOUT_MS; the scans (SLA timer reconcile, outbox reconcile) run in the background. So the
+ * plugin timeout is raised to what that handful may take on a slow link rather than left at a
+ * figure that a healthy slow start can hit. A failed build closes what it opened.
+ */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -156,8 +178,16 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    pluginTimeout: bootPluginTimeoutMs(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // fastify-plugin: the hub's decorators (store, tickets …) stay visible on the root instance.
-  await app.register(fp(hubApp, { name: 'hub' }), { config });
+  const store = await openStore(config, storeLogger(app.log));
+  try {
+    // fastify-plugin: the hub's decorators (store, tickets …) stay visible on the root instance.
+    await app.register(fp(hubApp, { name: 'hub' }), { config, store });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
   return app;
 }

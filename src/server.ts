@@ -10,7 +10,9 @@ try {
   app = await buildApp(config);
   await app.listen({ host: config.host, port: config.port });
 } catch (error) {
-  // A port taken (HTTP or SMTP_PORT), the database not starting …: one clear line, then out.
+  // A port taken (HTTP or SMTP_PORT), the database not starting …: one clear line, then out. A
+  // failed buildApp has closed what it opened (the embedded database among it); a failed listen
+  // closes here. The details (the embedded database's own messages) are in the log above.
   console.error(`the hub cannot start: ${whyNotStarted(error)}`);
   await app?.close().catch(() => undefined);
   process.exit(1);
@@ -32,5 +34,6 @@ function whyNotStarted(error: unknown): string {
   if (code === 'EADDRINUSE') {
     return `port ${String(port)} is in use (PORT for the web pages and API, SMTP_PORT for mail; SMTP_PORT=0 turns mail off)`;
   }
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
 }
