@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { adminRoutes } from './api/admin-routes.js';
 import { ErrorReply } from './api/schemas.js';
@@ -138,6 +138,13 @@ export const hubApp: FastifyPluginAsync<{ config: Config; store: Store }> = asyn
   );
 };
 
+/**
+ * Probes answer many times a minute (npm start polls /readyz until the hub is up, a load balancer or
+ * Prometheus for ever): two info lines each would bury the start banner and every line that
+ * matters. They are not logged; every other request still is, at info.
+ */
+const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 export function redactSecrets(url: string): string {
   return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 }
@@ -174,6 +181,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
         }),
       },
     },
+    logController: new LogController({
+      disableRequestLogging: (request) => UNLOGGED_PATHS.has(request.url.split('?')[0] ?? ''),
+    }),
     // Trust X-Forwarded-* from the reverse proxy in front (PUBLIC_URL), for logs and rate limits.
     trustProxy: true,
     bodyLimit: 1024 * 1024,
