@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { adminRoutes } from './api/admin-routes.js';
 import { ErrorReply } from './api/schemas.js';
@@ -43,6 +42,7 @@ import { authPlugin } from './http/auth-plugin.js';
 import { staffPlugin } from './staff/plugin.js';
 import { dashboardsPlugin } from './dashboards/plugin.js';
 import { errorsPlugin } from './http/errors-plugin.js';
+import { createFastify } from './http/create-fastify.js';
 import { healthRoutes } from './http/health-routes.js';
 import { metricsPlugin } from './http/metrics-plugin.js';
 import { queuesPlugin } from './queues/plugin.js';
@@ -139,58 +139,20 @@ export const hubApp: FastifyPluginAsync<{ config: Config; store: Store }> = asyn
 };
 
 /**
- * Probes answer many times a minute (npm start polls /readyz until the hub is up, a load balancer or
- * Prometheus for ever): two info lines each would bury the start banner and every line that
- * matters. They are not logged; every other request still is, at info.
+ * Registers the hub on an app from createFastify, with a store already opened (openStore). The store
+ * is opened first, outside plugin registration: starting the embedded database and creating some 35
+ * collections with their indexes is the long part of a boot (on a busy machine, or behind a slow
+ * link to MongoDB, it outlasted Fastify's 10 s plugin timeout, which then left the database process
+ * running). It is bounded by its own limits instead — the embedded server's start timeout and
+ * STORE_TIMEOUT_MS per operation — and the indexes still exist before the first insert. What the
+ * plugins still read and write at boot is bounded too (see bootPluginTimeoutMs). A failed
+ * registration closes the app and the store.
  */
-const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
-export function redactSecrets(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
-}
-
-/** Fastify's plugin timeout for the hub's processes (see buildApp). */
-export function bootPluginTimeoutMs(config: Pick<Config, 'storeTimeoutMs'>): number {
-  return Math.max(30_000, 20 * config.storeTimeoutMs);
-}
-
-/**
- * A configured Fastify instance with the hub registered, not yet listening.
- *
- * The store is opened first, outside plugin registration: starting the embedded database and
- * creating some 35 collections with their indexes is the long part of a boot (on a busy machine, or
- * behind a slow link to MongoDB, it outlasted Fastify's 10 s plugin timeout, which then left the
- * database process running). It is bounded by its own limits instead — the embedded server's start
- * timeout and STORE_TIMEOUT_MS per operation — and the indexes still exist before the first insert.
- * What the plugins still read and write at boot (default calendar and SLA policies, routing tables,
- * keywords, the bootstrap admin) is a fixed handful of operations, each failing after
- * STORE_TIMEOUT_MS; the scans (SLA timer reconcile, outbox reconcile) run in the background. So the
- * plugin timeout is raised to what that handful may take on a slow link rather than left at a
- * figure that a healthy slow start can hit. A failed build closes what it opened.
- */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      serializers: {
-        // The live socket takes its token as ?access_token= (browsers cannot set its headers): never log it.
-        req: (request: { method: string; url: string; ip?: string }) => ({
-          method: request.method,
-          url: redactSecrets(request.url),
-          remoteAddress: request.ip,
-        }),
-      },
-    },
-    logController: new LogController({
-      disableRequestLogging: (request) => UNLOGGED_PATHS.has(request.url.split('?')[0] ?? ''),
-    }),
-    // Trust X-Forwarded-* from the reverse proxy in front (PUBLIC_URL), for logs and rate limits.
-    trustProxy: true,
-    bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-    pluginTimeout: bootPluginTimeoutMs(config),
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  const store = await openStore(config, storeLogger(app.log));
+export async function registerHub(
+  app: FastifyInstance,
+  config: Config,
+  store: Store,
+): Promise<FastifyInstance> {
   try {
     // fastify-plugin: the hub's decorators (store, tickets …) stay visible on the root instance.
     await app.register(fp(hubApp, { name: 'hub' }), { config, store });
@@ -200,4 +162,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     throw error;
   }
   return app;
+}
+
+/** A configured Fastify instance with the hub registered, not yet listening. */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = createFastify(config);
+  const store = await openStore(config, storeLogger(app.log));
+  return registerHub(app, config, store);
 }

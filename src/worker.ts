@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
-import { bootPluginTimeoutMs } from './app.js';
+import { bootPluginTimeoutMs } from './http/create-fastify.js';
 import { loadConfig } from './config.js';
 import { queuesPlugin } from './queues/plugin.js';
 import { redisPlugin } from './redis/plugin.js';
