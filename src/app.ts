@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { adminRoutes } from './api/admin-routes.js';
 import { ErrorReply } from './api/schemas.js';
@@ -43,11 +42,13 @@ import { authPlugin } from './http/auth-plugin.js';
 import { staffPlugin } from './staff/plugin.js';
 import { dashboardsPlugin } from './dashboards/plugin.js';
 import { errorsPlugin } from './http/errors-plugin.js';
+import { createFastify } from './http/create-fastify.js';
 import { healthRoutes } from './http/health-routes.js';
 import { metricsPlugin } from './http/metrics-plugin.js';
 import { queuesPlugin } from './queues/plugin.js';
 import { redisPlugin } from './redis/plugin.js';
-import { storePlugin } from './store/plugin.js';
+import { storeLogger, storePlugin } from './store/plugin.js';
+import { openStore, type Store } from './store/store.js';
 import { ticketCorePlugin } from './tickets/plugin.js';
 import { slaTimersWorker } from './tickets/timers-plugin.js';
 import { routingPlugin } from './routing/plugin.js';
@@ -56,7 +57,10 @@ import { routingPlugin } from './routing/plugin.js';
  * The whole hub as one plugin: external plugins, then resources (store, Redis, queues), then the
  * ticket core, then routes. `server.ts` only configures and listens; tests register the same thing.
  */
-export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+export const hubApp: FastifyPluginAsync<{ config: Config; store: Store }> = async (
+  app,
+  { config, store },
+) => {
   await app.register(errorsPlugin);
   await app.register(swagger, {
     openapi: {
@@ -73,7 +77,7 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  await app.register(storePlugin, { config });
+  await app.register(storePlugin, { store });
   await app.register(redisPlugin, { config });
   await app.register(queuesPlugin, { config });
   await app.register(importQueuePlugin, { config });
@@ -134,30 +138,35 @@ export const hubApp: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   );
 };
 
-export function redactSecrets(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+/**
+ * Registers the hub on an app from createFastify, with a store already opened (openStore). The store
+ * is opened first, outside plugin registration: starting the embedded database and creating some 35
+ * collections with their indexes is the long part of a boot (on a busy machine, or behind a slow
+ * link to MongoDB, it outlasted Fastify's 10 s plugin timeout, which then left the database process
+ * running). It is bounded by its own limits instead — the embedded server's start timeout and
+ * STORE_TIMEOUT_MS per operation — and the indexes still exist before the first insert. What the
+ * plugins still read and write at boot is bounded too (see bootPluginTimeoutMs). A failed
+ * registration closes the app and the store.
+ */
+export async function registerHub(
+  app: FastifyInstance,
+  config: Config,
+  store: Store,
+): Promise<FastifyInstance> {
+  try {
+    // fastify-plugin: the hub's decorators (store, tickets …) stay visible on the root instance.
+    await app.register(fp(hubApp, { name: 'hub' }), { config, store });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+  return app;
 }
 
 /** A configured Fastify instance with the hub registered, not yet listening. */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      serializers: {
-        // The live socket takes its token as ?access_token= (browsers cannot set its headers): never log it.
-        req: (request: { method: string; url: string; ip?: string }) => ({
-          method: request.method,
-          url: redactSecrets(request.url),
-          remoteAddress: request.ip,
-        }),
-      },
-    },
-    // Trust X-Forwarded-* from the reverse proxy in front (PUBLIC_URL), for logs and rate limits.
-    trustProxy: true,
-    bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  // fastify-plugin: the hub's decorators (store, tickets …) stay visible on the root instance.
-  await app.register(fp(hubApp, { name: 'hub' }), { config });
-  return app;
+  const app = createFastify(config);
+  const store = await openStore(config, storeLogger(app.log));
+  return registerHub(app, config, store);
 }

@@ -1,10 +1,12 @@
 import closeWithGrace from 'close-with-grace';
 import Fastify from 'fastify';
+import { bootPluginTimeoutMs } from './http/create-fastify.js';
 import { loadConfig } from './config.js';
 import { queuesPlugin } from './queues/plugin.js';
 import { redisPlugin } from './redis/plugin.js';
 import { routingPlugin } from './routing/plugin.js';
-import { storePlugin } from './store/plugin.js';
+import { storeLogger, storePlugin } from './store/plugin.js';
+import { openStore } from './store/store.js';
 import { ticketCorePlugin } from './tickets/plugin.js';
 import { slaTimersWorker } from './tickets/timers-plugin.js';
 import { notifyPlugin } from './notify/plugin.js';
@@ -26,8 +28,13 @@ if (!config.mongodbUri) {
   console.error('worker: set MONGODB_URI (the embedded database belongs to the HTTP process)');
   process.exit(2);
 }
-const app = Fastify({ logger: { level: config.logLevel } });
-await app.register(storePlugin, { config });
+const app = Fastify({ logger: { level: config.logLevel }, pluginTimeout: bootPluginTimeoutMs(config) });
+// Opened before any plugin, outside Fastify's plugin timeout (src/app.ts, buildApp, says why).
+const store = await openStore(config, storeLogger(app.log)).catch((error: unknown) => {
+  console.error(`worker: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+await app.register(storePlugin, { store });
 await app.register(redisPlugin, { config });
 await app.register(queuesPlugin, { config });
 await app.register(routingPlugin, { config });

@@ -12,9 +12,17 @@ export interface EmbeddedDbOptions {
   onLog?: (line: string) => void;
 }
 
+/** How a server process ended: its exit code, or the signal that ended it. */
+export interface EmbeddedDbExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface EmbeddedDb {
   uri: string;
   pid: number | undefined;
+  /** Settles when the process ends, by stop() or otherwise (a crash, a kill -9). */
+  exited: Promise<EmbeddedDbExit>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +45,11 @@ export async function startEmbeddedDb(options: EmbeddedDbOptions): Promise<Embed
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
+  const exited = new Promise<EmbeddedDbExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
     stderrTail.push(line);
@@ -48,6 +61,7 @@ export async function startEmbeddedDb(options: EmbeddedDbOptions): Promise<Embed
   return {
     uri,
     pid: child.pid,
+    exited,
     stop: async () => {
       await stopChild(child);
       rmSync(pidFile, { force: true });
@@ -82,9 +96,10 @@ function waitForReady(child: ChildProcess, timeoutMs: number, stderrTail: string
     const timer = setTimeout(() => {
       fail(`no READY line within ${timeoutMs} ms`);
     }, timeoutMs);
-    child.once('exit', (code, signal) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       fail(`exited with ${signal ?? String(code)}`);
-    });
+    };
+    child.once('exit', onExit);
     child.once('error', (error) => {
       fail(error.message);
     });
@@ -93,7 +108,7 @@ function waitForReady(child: ChildProcess, timeoutMs: number, stderrTail: string
       const match = /^READY (\S+)/.exec(line);
       if (!match?.[1]) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', onExit);
       resolve(match[1]);
     });
   });
@@ -107,6 +122,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
     });
   });
   child.kill('SIGTERM');
+  // A frozen server (SIGSTOP) would hold the SIGTERM until it runs again: let it run and handle it.
+  child.kill('SIGCONT');
   const timer = setTimeout(() => {
     child.kill('SIGKILL');
   }, 5000);

@@ -7,6 +7,9 @@ const UNAVAILABLE = new Set([
   'MongoNetworkTimeoutError',
   'MongoNotConnectedError',
   'MongoPoolClearedError',
+  // The server monitor found the server silent and interrupted the operations in flight.
+  'PoolClearedOnNetworkError',
+  'MongoWaitQueueTimeoutError',
   'MongoTopologyClosedError',
 ]);
 

@@ -1,6 +1,6 @@
+import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from '../config.js';
-import { openStore, type Store } from './store.js';
+import type { Store, StoreLogger } from './store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,17 +8,12 @@ declare module 'fastify' {
   }
 }
 
-/** The database as a named plugin: opened on register, closed (with the embedded server) on close. */
-export const storePlugin = fp<{ config: Config }>(
-  async (app, { config }) => {
-    const store = await openStore(config, {
-      info: (message) => {
-        app.log.info(message);
-      },
-      warn: (message) => {
-        app.log.warn(message);
-      },
-    });
+/**
+ * The database as a named plugin: the store is opened before the app is built (openStore, see
+ * src/app.ts for why), decorated here, and closed (with the embedded server) on close.
+ */
+export const storePlugin = fp<{ store: Store }>(
+  async (app, { store }) => {
     app.decorate('store', store);
     app.addHook('onClose', async () => {
       await store.close();
@@ -26,3 +21,15 @@ export const storePlugin = fp<{ config: Config }>(
   },
   { name: 'hub-store' },
 );
+
+/** The store's messages in the process's log. */
+export function storeLogger(log: FastifyBaseLogger): StoreLogger {
+  return {
+    info: (message) => {
+      log.info(message);
+    },
+    warn: (message) => {
+      log.warn(message);
+    },
+  };
+}

@@ -19,7 +19,7 @@ import { ImapCursorRepository } from './imap-cursors.js';
 import { ImportJobRepository } from './import-jobs.js';
 import { IvrMenuRepository } from './ivr-menus.js';
 import { MessageTemplateRepository } from './message-templates.js';
-import { startEmbeddedDb, type EmbeddedDb } from './embedded-db.js';
+import { superviseEmbeddedDb, type SupervisedDb } from './embedded-db-supervisor.js';
 import { OtpChallengeRepository } from './otp-challenges.js';
 import { OutboxMarkRepository } from './outbox-marks.js';
 import { RoutingRuleRepository } from './routing-rules.js';
@@ -101,31 +101,67 @@ export interface StoreLogger {
 }
 
 /**
- * Connects to MONGODB_URI, or starts the embedded FerretDB under DATA_DIR/db first. Indexes are
- * created before this resolves, so the unique guards exist before the first insert.
+ * How the driver notices, within STORE_TIMEOUT_MS, a database that stopped answering. Against a
+ * frozen server (SIGSTOP, a hung VM) the TCP connections stay open and nothing errors: an operation
+ * in flight would wait for its reply for ever (socketTimeoutMS 0), and the driver noticed only at
+ * its next heartbeat (10 s) plus a connect timeout (30 s). Measured here against a frozen FerretDB:
+ * `timeoutMS` has no effect in this driver (deprecated), and socketTimeoutMS fails an operation in
+ * time but its retry and the new connection's handshake add a timeout each (3 × in all) — and it
+ * would also fail a command that is merely slow on a live server. What works is the server monitor:
+ * it checks every 500 ms and gives the check `storeTimeoutMs - 500` ms, so a silent server is marked
+ * down within STORE_TIMEOUT_MS; that clears the pool and interrupts the operations in flight
+ * (PoolClearedOnNetworkError), and new ones fail server selection after STORE_TIMEOUT_MS. A server
+ * that answers its monitor but takes long over one query is left to finish it.
+ */
+export function driverTimeouts(storeTimeoutMs: number): {
+  serverSelectionTimeoutMS: number;
+  heartbeatFrequencyMS: number;
+  connectTimeoutMS: number;
+  waitQueueTimeoutMS: number;
+} {
+  const heartbeatFrequencyMS = 500;
+  return {
+    serverSelectionTimeoutMS: storeTimeoutMs,
+    heartbeatFrequencyMS,
+    connectTimeoutMS: Math.max(storeTimeoutMs - heartbeatFrequencyMS, 100),
+    // A pool full of waiting operations must not queue a request for longer either.
+    waitQueueTimeoutMS: storeTimeoutMs,
+  };
+}
+
+/**
+ * Connects to MONGODB_URI, or starts the embedded FerretDB under DATA_DIR/db first (supervised: it
+ * is restarted should it die). Indexes are created before this resolves, so the unique guards exist
+ * before the first insert. Call it before building the Fastify app (src/app.ts says why).
  */
 export async function openStore(config: StoreConfig, log: StoreLogger): Promise<Store> {
-  let embedded: EmbeddedDb | undefined;
+  let embedded: SupervisedDb | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
-    embedded = await startEmbeddedDb({
-      binary: config.embeddedDbBinary,
-      dataDir: path.join(config.dataDir, 'db'),
-      port: config.embeddedDbPort,
-      onLog: (line) => {
-        log.warn(`embedded-db: ${line}`);
+    const dataDir = path.join(config.dataDir, 'db');
+    log.info(`embedded database: starting FerretDB on SQLite, files in ${dataDir}`);
+    embedded = await superviseEmbeddedDb(
+      {
+        binary: config.embeddedDbBinary,
+        dataDir,
+        port: config.embeddedDbPort,
+        onLog: (line) => {
+          log.warn(`embedded-db: ${line}`);
+        },
       },
-    });
+      log,
+    );
     uri = embedded.uri;
-    log.info(`embedded database (FerretDB on SQLite) at ${uri}, files in ${path.join(config.dataDir, 'db')}`);
+    log.info(`embedded database at ${uri} (pid ${String(embedded.pid)})`);
   }
 
   let connection: Connection | undefined;
   try {
+    const started = Date.now();
     connection = await mongoose
       .createConnection(uri, {
         dbName: config.mongodbDb,
-        serverSelectionTimeoutMS: config.storeTimeoutMs,
+        ...driverTimeouts(config.storeTimeoutMs),
         // Fail fast instead of queueing while the database is away: intake must answer 503 at once.
         bufferCommands: false,
         autoIndex: false,
@@ -134,7 +170,13 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
         // Leave undefined fields out, as mongoose documents do, also for writes through the driver.
         ignoreUndefined: true,
       })
-      .asPromise();
+      .asPromise()
+      .catch((error: unknown) => {
+        throw new Error(
+          `the database at ${redactUri(uri)} did not answer within ${String(config.storeTimeoutMs)} ms (STORE_TIMEOUT_MS): ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      });
     const repositories = {
       tickets: new TicketRepository(connection),
       contacts: new ContactRepository(connection, config.secret),
@@ -180,7 +222,11 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       await model.createCollection();
       await model.createIndexes();
     }
+    log.info(
+      `store: ${String(models.length)} collections and their indexes ready in ${String(Date.now() - started)} ms`,
+    );
     const conn = connection;
+    let closing: Promise<void> | undefined;
     return {
       ...repositories,
       uri,
@@ -188,11 +234,16 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('database not connected');
-        await db.command({ ping: 1 }, { timeoutMS: config.storeTimeoutMs });
+        // Bounded by the driver's timeouts (driverTimeouts): 503 within STORE_TIMEOUT_MS when frozen.
+        await db.command({ ping: 1 });
       },
-      async close() {
-        await conn.close();
-        await embedded?.stop();
+      // Idempotent: a failed boot closes the store, and so may the app's onClose afterwards.
+      close() {
+        closing ??= (async () => {
+          await conn.close();
+          await embedded?.stop();
+        })();
+        return closing;
       },
     };
   } catch (error) {
@@ -200,4 +251,9 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
     await embedded?.stop();
     throw error;
   }
+}
+
+/** A URI as it may be logged: without its password. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:[redacted]@');
 }
