@@ -1,4 +1,5 @@
 import { runFanoutBenchmark } from './fanout.js';
+import { runIndexPushdownBenchmark } from './index-pushdown.js';
 import { runIntakeBenchmark } from './intake.js';
 import { progress } from './lib/log.js';
 import { runRoutingBenchmark } from './routing.js';
@@ -15,6 +16,7 @@ const BENCHMARKS = new Map<string, (signal: AbortSignal) => Promise<void>>([
   ['routing', runRoutingBenchmark],
   ['sms', runSmsBenchmark],
   ['scale', runScaleBenchmark],
+  ['index-pushdown', runIndexPushdownBenchmark],
 ]);
 
 const name = process.argv[2];

@@ -63,8 +63,14 @@ const ferretdb = path.join(work, 'ferretdb');
 cpSync(module.Dir, ferretdb, { recursive: true });
 execFileSync('chmod', ['-R', 'u+w', ferretdb]);
 for (const file of patches) {
-  // git apply works outside a repository and fails loudly when a patch does not fit.
-  execFileSync('git', ['apply', '-p1', path.join(patchDir, file)], { cwd: ferretdb, stdio: 'inherit' });
+  // git apply works outside a repository and fails loudly when a patch does not fit. The copy is
+  // inside our repository (.cache), where git apply would take `diff --git` paths as relative to
+  // our root and skip them without an error: the ceiling keeps it from finding our repository.
+  execFileSync('git', ['apply', '-p1', path.join(patchDir, file)], {
+    cwd: ferretdb,
+    env: { ...process.env, GIT_CEILING_DIRECTORIES: work },
+    stdio: 'inherit',
+  });
   console.log(`embedded database: applied ${file} to FerretDB ${module.Version}`);
 }
 
