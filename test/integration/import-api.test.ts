@@ -415,6 +415,6 @@ describe('register imports through the API (job, progress, report)', () => {
     assert.equal(afterwards.json<View>().id, id);
     assert.equal(afterwards.json<View>().status, 'done');
     const list = await hub.request({ method: 'GET', url: '/api/v1/imports?limit=100' });
-    assert.equal(list.json<{ imports: View[] }>().imports.filter((v) => v.id === id).length, 1);
+    assert.equal(list.json<{ items: View[] }>().items.filter((v) => v.id === id).length, 1);
   });
 });
