@@ -16,6 +16,7 @@ import {
 } from './import-schemas.js';
 import { importView } from './import-view.js';
 import { errorReplies } from './schemas.js';
+import { PageQuery, PageReply } from './page-schemas.js';
 
 /**
  * Register imports (admin only): hand in a CSV or XLSX file as the request body — multipart is not
@@ -89,15 +90,15 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async
     '/imports',
     {
       schema: {
-        summary: 'The latest imports, newest first (without their problems)',
+        summary: 'The imports, newest first (without their problems), one page at a time',
         tags: ['imports'],
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
-        response: { 200: Type.Object({ imports: Type.Array(ImportView) }), ...errorReplies },
+        querystring: PageQuery,
+        response: { 200: PageReply(ImportView), ...errorReplies },
       },
     },
     async (request) => {
-      const records = await app.store.imports.list(request.query.limit);
-      return { imports: await Promise.all(records.map(async (record) => view(record, 0, 0))) };
+      const page = await app.store.imports.list(request.query);
+      return { ...page, items: await Promise.all(page.items.map(async (record) => view(record, 0, 0))) };
     },
   );
 

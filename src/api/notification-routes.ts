@@ -14,6 +14,7 @@ import { canSee } from '../tickets/access.js';
 import type { Actor } from '../tickets/types.js';
 import { isValidTicketNumber } from '../tickets/ticket-number.js';
 import { requireAdmin, requireHotline } from './guards.js';
+import { PageQuery, pageReplyFields } from './page-schemas.js';
 import { errorReplies, literalUnion } from './schemas.js';
 
 const DeliveryView = Type.Object({
@@ -48,10 +49,6 @@ const AttemptView = Type.Object({
 });
 const Channels = Type.Array(literalUnion(OUTBOUND_CHANNELS), { uniqueItems: true, maxItems: 4 });
 const ContactParams = Type.Object({ id: Type.String({ pattern: '^c_[A-Za-z0-9_-]{10,40}$' }) });
-const Page = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-});
 const BroadcastBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -104,51 +101,75 @@ function deliveryView(d: Delivery): Static<typeof DeliveryView> {
 export const notificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', app.authenticate);
 
+  const TicketParams = Type.Object({ number: Type.String({ maxLength: 32 }) });
+
   app.get(
     '/tickets/:number/deliveries',
     {
       schema: {
-        summary: "A ticket's notifications: each delivery, and every attempt and provider report",
+        summary: "A ticket's notifications, one delivery per notification and channel, oldest first",
         tags: ['notifications'],
-        params: Type.Object({ number: Type.String({ maxLength: 32 }) }),
-        response: {
-          200: Type.Object({ deliveries: Type.Array(DeliveryView), attempts: Type.Array(AttemptView) }),
-          ...errorReplies,
-        },
+        params: TicketParams,
+        querystring: PageQuery,
+        response: { 200: Type.Object(pageReplyFields(DeliveryView)), ...errorReplies },
       },
     },
     async (request) => {
-      const { number } = request.params;
-      const ticket = isValidTicketNumber(number) ? await app.store.tickets.findByNumber(number) : undefined;
-      if (!ticket || !canSee(request.actor, ticket)) throw new HubErrors.TicketNotFound(number);
-      const [deliveries, attempts] = await Promise.all([
-        app.store.deliveries.forTicket(number),
-        app.store.deliveries.attemptsForTicket(number),
-      ]);
-      return {
-        deliveries: deliveries.map(deliveryView),
-        attempts: attempts.map((a) => ({ ...a, at: a.at.toISOString() })),
-      };
+      const number = await visibleTicket(request.actor, request.params.number);
+      const page = await app.store.deliveries.pageForTicket(number, request.query);
+      return { ...page, items: page.items.map(deliveryView) };
     },
   );
+
+  app.get(
+    '/tickets/:number/delivery-attempts',
+    {
+      schema: {
+        summary:
+          "Every send attempt and provider report of a ticket's notifications, in the order they happened",
+        tags: ['notifications'],
+        params: TicketParams,
+        querystring: PageQuery,
+        response: { 200: Type.Object(pageReplyFields(AttemptView)), ...errorReplies },
+      },
+    },
+    async (request) => {
+      const number = await visibleTicket(request.actor, request.params.number);
+      const page = await app.store.deliveries.attemptsForTicket(number, request.query);
+      return { ...page, items: page.items.map((a) => ({ ...a, at: a.at.toISOString() })) };
+    },
+  );
+
+  /** The ticket's number when it exists and the actor may see it; not found otherwise (whichever). */
+  async function visibleTicket(actor: Actor, number: string): Promise<string> {
+    const ticket = isValidTicketNumber(number) ? await app.store.tickets.findByNumber(number) : undefined;
+    if (!ticket || !canSee(actor, ticket)) throw new HubErrors.TicketNotFound(number);
+    return number;
+  }
 
   app.get(
     '/notifications/dead-letters',
     {
       schema: {
-        summary: 'Deliveries that failed for good (permanent error or retries used up), newest first',
+        summary: 'Deliveries that failed for good (permanent error or retries used up), latest failure first',
         tags: ['notifications'],
-        querystring: Page,
+        querystring: PageQuery,
         response: {
-          200: Type.Object({ total: Type.Integer(), items: Type.Array(DeliveryView) }),
+          200: Type.Object({
+            total: Type.Integer({ description: 'every dead letter (an indexed count)' }),
+            ...pageReplyFields(DeliveryView),
+          }),
           ...errorReplies,
         },
       },
     },
     async (request) => {
       requireHotline(request.actor);
-      const page = await app.store.deliveries.deadLetters(request.query);
-      return { total: page.total, items: page.items.map(deliveryView) };
+      const [total, page] = await Promise.all([
+        app.store.deliveries.countDeadLetters(),
+        app.store.deliveries.deadLetters(request.query),
+      ]);
+      return { total, ...page, items: page.items.map(deliveryView) };
     },
   );
 

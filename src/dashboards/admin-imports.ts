@@ -19,7 +19,9 @@ const ADMINS = AREAS.admin.roles;
 const IMPORTS = '/staff/admin/imports';
 /** The page lists this many problems; the report CSV has them all. */
 const PROBLEMS_SHOWN = 1000;
+/** Imports a page of the list shows; older ones are a "next page" link (cursor) away. */
 const RECENT = 20;
+const ListQuery = Type.Object({ cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })) });
 /** The body type the page's script sends; the format is told by the bytes, never by the type. */
 const FILE_TYPE = 'application/octet-stream';
 
@@ -57,16 +59,26 @@ export const adminImportsRoutes: FastifyPluginAsyncTypebox<{ config: Config }> =
 
   app.get(
     '/admin/imports',
-    { config: { staffRoles: ADMINS }, schema: { hide: true } },
+    { config: { staffRoles: ADMINS }, schema: { hide: true, querystring: ListQuery } },
     async (request, reply) => {
       const language = request.staffLanguage;
-      const records = await app.store.imports.list(RECENT);
+      const { cursor } = request.query;
+      const page = await app.store.imports.list({
+        limit: RECENT,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
       return reply.page(
         'admin-imports',
         {
           kinds: IMPORT_KINDS,
           modes: IMPORT_MODES.map((mode) => ({ mode, selected: mode === 'all-or-nothing' })),
-          imports: await Promise.all(records.map(async (record) => row(await view(record, 0)))),
+          imports: await Promise.all(page.items.map(async (record) => row(await view(record, 0)))),
+          paged: cursor !== undefined || page.next !== undefined,
+          newest: cursor === undefined ? undefined : IMPORTS,
+          older:
+            page.next === undefined
+              ? undefined
+              : `${IMPORTS}?${new URLSearchParams({ cursor: page.next }).toString()}`,
         },
         staffText(language, 'imports.title'),
       );

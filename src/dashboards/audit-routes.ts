@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Config } from '../config.js';
-import { AUDIT_SEARCH_CAP, type AuditEntry, type AuditSearch } from '../store/audit-log.js';
+import type { AuditEntry, AuditSearch } from '../store/audit-log.js';
 import { localMinute } from '../time/local-format.js';
 import { fromLocal } from '../time/zoned-time.js';
 import { addStaffMessages, staffText } from './messages.js';
@@ -11,7 +11,6 @@ import { AUDIT_WORDS } from './words/audit.js';
 addStaffMessages(AUDIT_WORDS);
 
 export const AUDIT_PAGE_SIZE = 50;
-const LAST_PAGE = AUDIT_SEARCH_CAP / AUDIT_PAGE_SIZE;
 
 const Filters = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 80 })),
@@ -19,7 +18,9 @@ const Filters = Type.Object({
   ticket: Type.Optional(Type.String({ maxLength: 40 })),
   from: Type.Optional(Type.String({ maxLength: 10 })),
   to: Type.Optional(Type.String({ maxLength: 10 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: LAST_PAGE, default: 1 })),
+  // The next page is read after `cursor` (the last entry shown); `page` only numbers it on screen.
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
 });
 type FilterForm = { actor?: string; action?: string; ticket?: string; from?: string; to?: string };
 
@@ -27,9 +28,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * `/staff/audit` (全程留痕), for supervisors and admins: the audit log filtered by actor id, action,
- * ticket number and a date range (China time, both days included), newest first, 50 a page, at most
- * {@link AUDIT_SEARCH_CAP} entries deep. A filter that cannot be read is shown as a form error and
- * nothing is searched.
+ * ticket number and a date range (China time, both days included), newest first, 50 a page, paged by
+ * cursor (a "next" link carries it, so the 500th page costs what the first does; "first" goes back to
+ * the newest). A filter that cannot be read is shown as a form error and nothing is searched; a cursor
+ * of another search is a 400.
  */
 export const auditRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   app.get(
@@ -51,21 +53,20 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async 
         const problem = staffText(language, `audit.problem.${parsed.problem}`);
         return reply.status(400).page('audit', { form, problem, entries: [] }, title);
       }
-      const { entries, more } = await app.store.audit.search(parsed.search, {
-        skip: (page - 1) * AUDIT_PAGE_SIZE,
+      const { items, next } = await app.store.audit.search(parsed.search, {
         limit: AUDIT_PAGE_SIZE,
+        ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }),
       });
-      const link = (to: number) =>
-        `/staff/audit?${new URLSearchParams({ ...form, page: String(to) }).toString()}`;
+      const link = (more: Record<string, string>) =>
+        `/staff/audit?${new URLSearchParams({ ...form, ...more }).toString()}`;
       return reply.page(
         'audit',
         {
           form,
-          entries: entries.map((entry) => row(entry, config.timezone)),
+          entries: items.map((entry) => row(entry, config.timezone)),
           pageNumber: page,
-          previous: page > 1 ? link(page - 1) : undefined,
-          next: more ? link(page + 1) : undefined,
-          capped: !more && page === LAST_PAGE && entries.length === AUDIT_PAGE_SIZE,
+          first: request.query.cursor === undefined ? undefined : link({}),
+          next: next === undefined ? undefined : link({ cursor: next, page: String(page + 1) }),
         },
         title,
       );

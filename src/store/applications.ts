@@ -4,6 +4,7 @@ import { isValidApplicationNumber } from '../subsidies/application-number.js';
 import { phoneKey } from '../subsidies/phone-key.js';
 import type { ApplicationCase } from '../subsidies/types.js';
 import { insertUnlessTaken } from './errors.js';
+import { pageSize } from './paging.js';
 
 /**
  * Application cases (办件), imported from the departments' approval systems. `_id` is the case number:
@@ -32,8 +33,10 @@ const ApplicationSchema = new Schema<ApplicationDoc>(
   },
   { versionKey: false, collection: 'applications' },
 );
-// Equality on one field: a real index on MongoDB (a scan on the embedded database, see DESIGN §5a).
-ApplicationSchema.index({ applicantPhone: 1, acceptedAt: -1 });
+// An applicant's cases newest first: equality on the phone, then the sort, then `_id` (ties). The
+// caller (the console's caller history) shows the latest few with a `limit`, so
+// this stays a capped read rather than a paged list.
+ApplicationSchema.index({ applicantPhone: 1, acceptedAt: -1, _id: -1 });
 
 export class ApplicationRepository {
   readonly model: Model<ApplicationDoc>;
@@ -75,14 +78,14 @@ export class ApplicationRepository {
     return sameSecret(application.queryCode, queryCode) ? application : undefined;
   }
 
-  /** The cases of an applicant phone (any spelling; normalised here), newest first. */
+  /** The latest `limit` cases (at most 100) of an applicant phone (any spelling; normalised here), newest first. */
   async findByApplicantPhone(phone: string, limit = 20): Promise<ApplicationCase[]> {
     const normalised = phoneKey(phone);
     if (!normalised) return [];
     const docs = await this.model
       .find({ applicantPhone: normalised })
       .sort({ acceptedAt: -1, _id: -1 })
-      .limit(limit)
+      .limit(pageSize(limit))
       .lean();
     return docs.map(toApplication);
   }

@@ -1,5 +1,13 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type mongo } from 'mongoose';
 import type { Actor } from '../tickets/types.js';
+import {
+  MAX_PAGE_SIZE,
+  collectionOf,
+  readPage,
+  type ListOrder,
+  type Page,
+  type PageRequest,
+} from './paging.js';
 
 /** 全程留痕: insert-only record of staff actions and of every view of personal data. */
 export interface AuditEntry {
@@ -25,9 +33,6 @@ export interface AuditSearch {
   to?: Date;
 }
 
-/** The largest number of entries one search can page through: the embedded database scans. */
-export const AUDIT_SEARCH_CAP = 1000;
-
 const AuditSchema = new Schema<AuditEntry>(
   {
     actor: { kind: String, id: String, role: String, department: String, head: Boolean },
@@ -41,10 +46,23 @@ const AuditSchema = new Schema<AuditEntry>(
   },
   { versionKey: false, collection: 'audit_log' },
 );
-AuditSchema.index({ ticketNumber: 1, at: -1 });
-AuditSchema.index({ 'actor.id': 1, at: -1 });
-AuditSchema.index({ action: 1, at: -1 });
-AuditSchema.index({ at: -1 });
+// The search's lists, newest first: one index per equality it filters on, and one for no filter.
+AuditSchema.index({ ticketNumber: 1, at: -1, _id: -1 });
+AuditSchema.index({ 'actor.id': 1, at: -1, _id: -1 });
+AuditSchema.index({ action: 1, at: -1, _id: -1 });
+AuditSchema.index({ at: -1, _id: -1 });
+
+type AuditDoc = AuditEntry & { _id: mongo.ObjectId };
+
+// Entries get the driver's ObjectIds (`_id` breaks ties between entries of one millisecond).
+const SEARCH: ListOrder = { list: 'audit-search', field: 'at', type: 'date', direction: -1, id: 'objectId' };
+const OF_TICKET: ListOrder = {
+  list: 'audit-ticket',
+  field: 'at',
+  type: 'date',
+  direction: -1,
+  id: 'objectId',
+};
 
 export class AuditLogRepository {
   readonly model: Model<AuditEntry>;
@@ -58,14 +76,11 @@ export class AuditLogRepository {
   }
 
   /**
-   * 全程留痕 search for supervisors and admins: newest first, one page at a time. The filter goes
-   * into the query (MongoDB uses the indexes; FerretDB scans), and no page reaches past
-   * {@link AUDIT_SEARCH_CAP} entries so one search cannot read the whole log.
+   * 全程留痕 search for supervisors and admins: newest first, one page at a time after the cursor of
+   * the page before (a cursor of another search is refused). The most selective equality asked for
+   * (ticket, actor, action) leads to its index; the date range and any other field filter within it.
    */
-  async search(
-    filter: AuditSearch,
-    page: { skip: number; limit: number },
-  ): Promise<{ entries: AuditEntry[]; more: boolean }> {
+  async search(filter: AuditSearch, request: PageRequest): Promise<Page<AuditEntry>> {
     const query: Record<string, unknown> = {};
     if (filter.actorIds?.length) query['actor.id'] = { $in: filter.actorIds };
     if (filter.action) query.action = filter.action;
@@ -73,20 +88,27 @@ export class AuditLogRepository {
     if (filter.from || filter.to) {
       query.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
     }
-    const skip = Math.min(Math.max(page.skip, 0), AUDIT_SEARCH_CAP);
-    const limit = Math.max(0, Math.min(page.limit, AUDIT_SEARCH_CAP - skip));
-    if (limit === 0) return { entries: [], more: false };
-    const docs = await this.model
-      .find(query, { _id: 0 })
-      .sort({ at: -1, _id: -1 })
-      .skip(skip)
-      .limit(limit + 1)
-      .lean<AuditEntry[]>();
-    const more = docs.length > limit && skip + limit < AUDIT_SEARCH_CAP;
-    return { entries: docs.slice(0, limit), more };
+    const scope = [
+      filter.actorIds ?? null,
+      filter.action ?? null,
+      filter.ticketNumber ?? null,
+      filter.from?.getTime() ?? null,
+      filter.to?.getTime() ?? null,
+    ];
+    return toEntries(await readPage(collectionOf<AuditDoc>(this.model), query, SEARCH, request, scope));
   }
 
-  async forTicket(ticketNumber: string): Promise<AuditEntry[]> {
-    return this.model.find({ ticketNumber }, { _id: 0 }).sort({ at: -1 }).lean();
+  /** A ticket's entries, newest first (the API and tests read the first page). */
+  async forTicket(
+    ticketNumber: string,
+    request: PageRequest = { limit: MAX_PAGE_SIZE },
+  ): Promise<Page<AuditEntry>> {
+    const collection = collectionOf<AuditDoc>(this.model);
+    return toEntries(await readPage(collection, { ticketNumber }, OF_TICKET, request, ticketNumber));
   }
+}
+
+function toEntries(page: Page<AuditDoc>): Page<AuditEntry> {
+  const items = page.items.map(({ _id, ...entry }) => entry);
+  return page.next === undefined ? { items } : { items, next: page.next };
 }

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { insertUnlessTaken, isDuplicateKey } from './errors.js';
+import { collectionOf, readPage, type ListOrder, type Page, type PageRequest } from './paging.js';
 
 /** A notice sent to a list (e.g. the households of one subsidy payment batch) as one tracked job. */
 export interface Broadcast {
@@ -35,6 +36,9 @@ const BroadcastSchema = new Schema<BroadcastDoc>(
   },
   { versionKey: false, collection: 'broadcasts' },
 );
+// The list of broadcasts, newest first, paged by cursor.
+BroadcastSchema.index({ createdAt: -1, _id: -1 });
+const NEWEST_FIRST: ListOrder = { list: 'broadcasts', field: 'createdAt', type: 'date', direction: -1 };
 
 /** One recipient of one broadcast: `_id` = `<broadcast>.<contact>`, so a contact is on a list once. */
 interface RecipientDoc {
@@ -53,6 +57,8 @@ const RecipientSchema = new Schema<RecipientDoc>(
   },
   { versionKey: false, collection: 'broadcast_recipients' },
 );
+// The broadcast job reads its list in `seq` order from where it stopped (`seq` is unique within a
+// broadcast, so `seq >= cursor` on this index is already keyset paging; the job keeps the cursor).
 RecipientSchema.index({ broadcast: 1, seq: 1 });
 
 export class BroadcastRepository {
@@ -109,12 +115,17 @@ export class BroadcastRepository {
     return doc ? toBroadcast(doc) : undefined;
   }
 
-  async list(limit: number): Promise<Broadcast[]> {
-    const docs = await this.model.find({}).sort({ createdAt: -1 }).limit(limit).lean();
-    return docs.map(toBroadcast);
+  /** The broadcasts, newest first, one page at a time. */
+  async list(request: PageRequest): Promise<Page<Broadcast>> {
+    const page = await readPage(collectionOf<BroadcastDoc>(this.model), {}, NEWEST_FIRST, request);
+    const items = page.items.map(toBroadcast);
+    return page.next === undefined ? { items } : { items, next: page.next };
   }
 
-  /** The next recipients after `cursor`, in list order. */
+  /**
+   * The next `limit` recipients from position `cursor` (the number already handed on), in list
+   * order: one indexed range read on `{ broadcast, seq }`, whatever the list's length.
+   */
   async recipientsFrom(
     broadcast: string,
     cursor: number,

@@ -123,8 +123,11 @@ const EventSchema = new Schema<EventDoc>(
   },
   { versionKey: false, collection: 'call_events' },
 );
-EventSchema.index({ callSid: 1, at: 1 });
-EventSchema.index({ ticket: 1, type: 1 });
+// A call's path in order (and its linked tickets): the whole list is read, as a call's events are
+// naturally few (one per IVR step, recording and link, within a call of at most a few hours).
+EventSchema.index({ callSid: 1, at: 1, _id: 1 });
+// The calls a ticket is linked to, in order: a handful per ticket.
+EventSchema.index({ ticket: 1, type: 1, at: 1, _id: 1 });
 
 /** The Redis lock key a status writer holds: one writer per call record (DESIGN §5a). */
 export function callLockKey(callSid: string): string {
@@ -181,7 +184,7 @@ export class CallRepository {
     return insertUnlessTaken(this.events.collection, { ...event, _id });
   }
 
-  /** The call's path, oldest first. */
+  /** The call's path, oldest first (one call's few events, on the `{ callSid, at, _id }` index). */
   async eventsOf(callSid: string): Promise<CallEvent[]> {
     const docs = await this.events.find({ callSid }).sort({ at: 1, _id: 1 }).lean();
     return docs.map(({ _id: _key, ...event }) => event);
@@ -211,7 +214,10 @@ export class CallRepository {
 
   /** CallSids of the calls a ticket is linked to (the console shows them beside the ticket). */
   async callsOfTicket(number: string): Promise<string[]> {
-    const docs = await this.events.find({ ticket: number, type: 'ticket_linked' }).sort({ at: 1 }).lean();
+    const docs = await this.events
+      .find({ ticket: number, type: 'ticket_linked' })
+      .sort({ at: 1, _id: 1 })
+      .lean();
     return docs.map((d) => d.callSid);
   }
 

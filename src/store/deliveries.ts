@@ -1,6 +1,14 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { OutboxAudience } from '../tickets/types.js';
 import { GroupedInserts, GroupedReads } from './grouped.js';
+import {
+  MAX_PAGE_SIZE,
+  collectionOf,
+  readPage,
+  type ListOrder,
+  type Page,
+  type PageRequest,
+} from './paging.js';
 
 /**
  * Where a notification stands on one channel. Ranks only go up within a round (an admin's retry of
@@ -91,9 +99,11 @@ const DeliverySchema = new Schema<DeliveryDoc>(
   },
   { versionKey: false, collection: 'deliveries' },
 );
-DeliverySchema.index({ ticket: 1 });
+// A ticket's deliveries in the order they were made (its counts by status use the same prefix).
+DeliverySchema.index({ ticket: 1, createdAt: 1, _id: 1 });
 DeliverySchema.index({ broadcast: 1 });
-DeliverySchema.index({ dead: 1, updatedAt: -1 });
+// The dead-letter list, newest first, and its count (equality on `dead`).
+DeliverySchema.index({ dead: 1, updatedAt: -1, _id: -1 });
 
 /** Insert-only: every send, skip, deferral and provider callback, as it happened. */
 export interface DeliveryAttempt {
@@ -125,8 +135,18 @@ const AttemptSchema = new Schema(
   },
   { versionKey: false, collection: 'delivery_attempts' },
 );
-AttemptSchema.index({ delivery: 1, at: 1 });
-AttemptSchema.index({ ticket: 1, at: 1 });
+AttemptSchema.index({ delivery: 1, at: 1, _id: 1 });
+AttemptSchema.index({ ticket: 1, at: 1, _id: 1 });
+
+const TICKET_DELIVERIES: ListOrder = {
+  list: 'ticket-deliveries',
+  field: 'createdAt',
+  type: 'date',
+  direction: 1,
+};
+const DEAD_LETTERS: ListOrder = { list: 'dead-letters', field: 'updatedAt', type: 'date', direction: -1 };
+const DELIVERY_ATTEMPTS: ListOrder = { list: 'delivery-attempts', field: 'at', type: 'date', direction: 1 };
+const TICKET_ATTEMPTS: ListOrder = { list: 'ticket-attempts', field: 'at', type: 'date', direction: 1 };
 
 export type NewDelivery = Omit<
   Delivery,
@@ -235,17 +255,36 @@ export class DeliveryRepository {
     return doc ? toDelivery(doc) : undefined;
   }
 
-  async forTicket(ticket: string): Promise<Delivery[]> {
-    const docs = await this.model.find({ ticket }).sort({ createdAt: 1 }).lean();
-    return docs.map(toDelivery);
+  /** A ticket's deliveries, oldest first, one page at a time. */
+  async pageForTicket(ticket: string, request: PageRequest): Promise<Page<Delivery>> {
+    const page = await readPage(
+      collectionOf<DeliveryDoc>(this.model),
+      { ticket },
+      TICKET_DELIVERIES,
+      request,
+      ticket,
+    );
+    return withItems(page, page.items.map(toDelivery));
   }
 
-  async deadLetters(page: { offset: number; limit: number }): Promise<{ total: number; items: Delivery[] }> {
-    const [total, docs] = await Promise.all([
-      this.model.countDocuments({ dead: true }),
-      this.model.find({ dead: true }).sort({ updatedAt: -1 }).skip(page.offset).limit(page.limit).lean(),
-    ]);
-    return { total, items: docs.map(toDelivery) };
+  /**
+   * The first {@link MAX_PAGE_SIZE} deliveries of a ticket, for the desk's ticket page. A ticket's
+   * deliveries are naturally few (its notifications × the citizen's channels); the page shows one
+   * indexed page of them, never the whole collection. The API pages through all of them.
+   */
+  async forTicket(ticket: string): Promise<Delivery[]> {
+    return (await this.pageForTicket(ticket, { limit: MAX_PAGE_SIZE })).items;
+  }
+
+  /** Dead letters, the latest failure first, one page at a time. */
+  async deadLetters(request: PageRequest): Promise<Page<Delivery>> {
+    const page = await readPage(collectionOf<DeliveryDoc>(this.model), { dead: true }, DEAD_LETTERS, request);
+    return withItems(page, page.items.map(toDelivery));
+  }
+
+  /** How many dead letters there are: a count on the `dead` equality of their index. */
+  async countDeadLetters(): Promise<number> {
+    return this.model.countDocuments({ dead: true });
   }
 
   async countByStatus(filter: { broadcast?: string; ticket?: string }): Promise<Record<string, number>> {
@@ -261,12 +300,35 @@ export class DeliveryRepository {
     return this.#attemptInserts.insert({ ...attempt, _id: key ?? newAttemptId(attempt) });
   }
 
-  async attemptsOf(delivery: string): Promise<DeliveryAttempt[]> {
-    return this.attemptModel.find({ delivery }, { _id: 0 }).sort({ at: 1 }).lean();
+  /** A delivery's attempts and reports in the order they happened, one page at a time. */
+  async attemptsOf(
+    delivery: string,
+    request: PageRequest = { limit: MAX_PAGE_SIZE },
+  ): Promise<DeliveryAttempt[]> {
+    return (await this.pageAttemptsOf(delivery, request)).items;
   }
 
-  async attemptsForTicket(ticket: string): Promise<DeliveryAttempt[]> {
-    return this.attemptModel.find({ ticket }, { _id: 0 }).sort({ at: 1 }).lean();
+  async pageAttemptsOf(delivery: string, request: PageRequest): Promise<Page<DeliveryAttempt>> {
+    const page = await readPage(
+      collectionOf<DeliveryAttempt & { _id: string }>(this.attemptModel),
+      { delivery },
+      DELIVERY_ATTEMPTS,
+      request,
+      delivery,
+    );
+    return withItems(page, page.items.map(toAttempt));
+  }
+
+  /** Every attempt of a ticket's deliveries in the order they happened, one page at a time. */
+  async attemptsForTicket(ticket: string, request: PageRequest): Promise<Page<DeliveryAttempt>> {
+    const page = await readPage(
+      collectionOf<DeliveryAttempt & { _id: string }>(this.attemptModel),
+      { ticket },
+      TICKET_ATTEMPTS,
+      request,
+      ticket,
+    );
+    return withItems(page, page.items.map(toAttempt));
   }
 }
 
@@ -274,6 +336,15 @@ let sequence = 0;
 function newAttemptId(attempt: DeliveryAttempt): string {
   sequence = (sequence + 1) % 1_000_000;
   return `${attempt.delivery}.${attempt.round}.${attempt.at.getTime()}.${process.pid}.${sequence}`;
+}
+
+function withItems<T>(page: Page<unknown>, items: T[]): Page<T> {
+  return page.next === undefined ? { items } : { items, next: page.next };
+}
+
+function toAttempt(doc: DeliveryAttempt & { _id: string }): DeliveryAttempt {
+  const { _id, ...rest } = doc;
+  return rest;
 }
 
 function toDelivery(doc: DeliveryDoc): Delivery {

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { insertUnlessTaken } from './errors.js';
+import { MAX_PAGE_SIZE, collectionOf, readPage, type ListOrder, type Page } from './paging.js';
 
 /**
  * The development outbox (DESIGN §5): every SMS, call, mail and push a channel without a real
@@ -33,17 +34,23 @@ const DevOutboxSchema = new Schema<DevOutboxDoc>(
   },
   { versionKey: false, collection: 'dev_outbox' },
 );
-// Newest first is the only order anyone reads it in.
-DevOutboxSchema.index({ at: -1 });
+// Newest first is the only order anyone reads it in: all of it, one channel, or one address.
+DevOutboxSchema.index({ at: -1, _id: -1 });
+DevOutboxSchema.index({ channel: 1, at: -1, _id: -1 });
+DevOutboxSchema.index({ to: 1, at: -1, _id: -1 });
+// `_id` breaks ties between messages kept in the same millisecond, so the order is total.
+const NEWEST_FIRST: ListOrder = { list: 'dev-outbox', field: 'at', type: 'date', direction: -1 };
 
 export interface DevOutboxQuery {
   /** 1 … {@link DEV_OUTBOX_MAX_LIST}. */
   limit: number;
+  /** The `next` of the page before. */
+  cursor?: string;
   channel?: string;
   to?: string;
 }
 
-export const DEV_OUTBOX_MAX_LIST = 500;
+export const DEV_OUTBOX_MAX_LIST = MAX_PAGE_SIZE;
 
 export class DevOutboxRepository {
   readonly model: Model<DevOutboxDoc>;
@@ -71,15 +78,26 @@ export class DevOutboxRepository {
     return doc ? toItem(doc) : undefined;
   }
 
-  /** Newest first, optionally one channel and/or one exact address. */
-  async list(query: DevOutboxQuery): Promise<DevOutboxItem[]> {
+  /** Newest first, optionally one channel and/or one exact address, one page at a time. */
+  async page(query: DevOutboxQuery): Promise<Page<DevOutboxItem>> {
     const filter: Partial<Pick<DevOutboxDoc, 'channel' | 'to'>> = {};
     if (query.channel !== undefined) filter.channel = query.channel;
     if (query.to !== undefined) filter.to = query.to;
-    const limit = Math.min(Math.max(Math.trunc(query.limit), 1), DEV_OUTBOX_MAX_LIST);
-    // `_id` breaks ties between messages kept in the same millisecond, so the order is stable.
-    const docs = await this.model.find(filter).sort({ at: -1, _id: -1 }).limit(limit).lean();
-    return docs.map(toItem);
+    const request = { limit: query.limit, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) };
+    const page = await readPage(
+      collectionOf<DevOutboxDoc>(this.model),
+      filter,
+      NEWEST_FIRST,
+      request,
+      filter,
+    );
+    const items = page.items.map(toItem);
+    return page.next === undefined ? { items } : { items, next: page.next };
+  }
+
+  /** The first page's messages (what tests and the simulator look at: the latest few). */
+  async list(query: DevOutboxQuery): Promise<DevOutboxItem[]> {
+    return (await this.page(query)).items;
   }
 }
 

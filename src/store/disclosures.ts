@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { collectionOf, readPage, type ListOrder, type Page, type PageRequest } from './paging.js';
 
 /**
  * The public results board (公示): one row per published ticket, `_id` = the ticket number, holding
@@ -32,6 +33,9 @@ const DisclosureSchema = new Schema<DisclosureDoc>(
   },
   { versionKey: false, collection: 'disclosures' },
 );
+// The board, newest publication first (the number breaks ties), paged by cursor.
+DisclosureSchema.index({ publishedAt: -1, _id: -1 });
+const NEWEST_FIRST: ListOrder = { list: 'disclosures', field: 'publishedAt', type: 'date', direction: -1 };
 
 export class DisclosureRepository {
   readonly model: Model<DisclosureDoc>;
@@ -51,13 +55,12 @@ export class DisclosureRepository {
   }
 
   /**
-   * Every row, newest publication first. The collection is small (published results only) and the
-   * embedded database would sort in memory anyway, so the caller pages through the sorted list.
+   * The board newest publication first, one page at a time: every published result of the city
+   * stays on it, so it is read a page after the last row shown, never whole.
    */
-  async listNewestFirst(): Promise<Disclosure[]> {
-    const docs = await this.model.find({}).lean();
-    return docs
-      .map(({ _id, ...rest }) => ({ ...rest, number: _id }))
-      .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.number < b.number ? 1 : -1));
+  async listNewestFirst(request: PageRequest): Promise<Page<Disclosure>> {
+    const page = await readPage(collectionOf<DisclosureDoc>(this.model), {}, NEWEST_FIRST, request);
+    const items = page.items.map(({ _id, ...rest }) => ({ ...rest, number: _id }));
+    return page.next === undefined ? { items } : { items, next: page.next };
   }
 }

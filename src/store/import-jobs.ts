@@ -4,11 +4,12 @@ import type { ImportCounts, ImportReport } from '../subsidies/import-report.js';
 import type { Actor } from '../tickets/types.js';
 import { toBuffer } from './binary.js';
 import { insertUnlessTaken } from './errors.js';
+import { collectionOf, readPage, type ListOrder, type Page, type PageRequest } from './paging.js';
 
 /**
  * Register imports started through the API (`POST /api/v1/imports`), each run by one BullMQ job.
  *
- * Three collections, every read by `_id`: `imports` (the record: what, by whom, status, progress,
+ * Three collections, every read by `_id` but the list of imports (by `createdAt`, paged): `imports` (the record: what, by whom, status, progress,
  * the report without its problem list), `import_files` (the uploaded file, sealed, `_id` = import
  * id; deleted when the import has finished — it holds plain ID numbers) and `import_problems`
  * (the report's problems in chunks of {@link PROBLEM_CHUNK}, `_id` = `<import>.<n>`, so a report of
@@ -91,8 +92,9 @@ const ImportSchema = new Schema<ImportDoc>(
   },
   { versionKey: false, collection: 'imports', minimize: false },
 );
-// The admin page's list, newest first (sorted in memory on the embedded database: a short list).
-ImportSchema.index({ createdAt: -1 });
+// The list of imports (admin page and API), newest first, paged by cursor.
+ImportSchema.index({ createdAt: -1, _id: -1 });
+const NEWEST_FIRST: ListOrder = { list: 'imports', field: 'createdAt', type: 'date', direction: -1 };
 
 interface FileDoc {
   _id: string;
@@ -157,10 +159,11 @@ export class ImportJobRepository {
     return doc ? toRecord(doc) : undefined;
   }
 
-  /** The newest imports first. */
-  async list(limit: number): Promise<ImportRecord[]> {
-    const docs = await this.model.find({}).sort({ createdAt: -1 }).limit(limit).lean();
-    return docs.map(toRecord);
+  /** The imports, newest first, one page at a time. */
+  async list(request: PageRequest): Promise<Page<ImportRecord>> {
+    const page = await readPage(collectionOf<ImportDoc>(this.model), {}, NEWEST_FIRST, request);
+    const items = page.items.map(toRecord);
+    return page.next === undefined ? { items } : { items, next: page.next };
   }
 
   /** Sets fields of the record (only the import's job calls this: one writer). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { mongo } from 'mongoose';
+import { mongo } from 'mongoose';
 import { HubErrors } from '../errors.js';
 
 type Document = mongo.Document;
@@ -34,6 +34,12 @@ export interface ListOrder {
   field: string;
   type: SortValueType;
   direction: 1 | -1;
+  /**
+   * The type of the collection's `_id` (default `string`). An `objectId` list (a collection whose
+   * documents get the driver's ids, such as the audit log) compares its cursor's id as an ObjectId:
+   * MongoDB never orders a string against an ObjectId.
+   */
+  id?: 'string' | 'objectId';
 }
 
 export interface PageRequest {
@@ -50,7 +56,7 @@ export interface Page<T> {
 type SortValue = string | number | Date;
 interface Position {
   value: SortValue;
-  id: string;
+  id: string | mongo.ObjectId;
 }
 
 /** The page size asked for, checked against the cap (a larger one is refused, not cut). */
@@ -60,6 +66,14 @@ export function pageSize(limit: number | undefined): number {
     throw new HubErrors.Validation(`limit must be an integer from 1 to ${String(MAX_PAGE_SIZE)}`);
   }
   return size;
+}
+
+/**
+ * A model's driver collection typed as its documents (mongoose types it as any document): what
+ * {@link readPage} reads, so a page's rows come back as the model's documents.
+ */
+export function collectionOf<D extends Document>(model: { collection: unknown }): Collection<D> {
+  return model.collection as Collection<D>;
 }
 
 /**
@@ -126,7 +140,7 @@ function scopeDigest(order: ListOrder, scope: unknown): string {
 
 function encodeCursor(order: ListOrder, digest: string, position: Position): string {
   const value = position.value instanceof Date ? position.value.getTime() : position.value;
-  return Buffer.from(JSON.stringify([order.list, digest, value, position.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([order.list, digest, value, String(position.id)])).toString('base64url');
 }
 
 function decodeCursor(token: string, order: ListOrder, digest: string): Position {
@@ -144,7 +158,9 @@ function decodeCursor(token: string, order: ListOrder, digest: string): Position
   const [list, cursorDigest, value, id] = parsed as unknown[];
   if (list !== order.list || cursorDigest !== digest) refuse('belongs to another list');
   if (typeof id !== 'string' || id.length === 0) return refuse('is malformed');
-  return { value: sortValue(value, order.type) ?? refuse('is malformed'), id };
+  if (order.id === 'objectId' && !/^[0-9a-f]{24}$/.test(id)) return refuse('is malformed');
+  const key = order.id === 'objectId' ? new mongo.ObjectId(id) : id;
+  return { value: sortValue(value, order.type) ?? refuse('is malformed'), id: key };
 }
 
 function sortValue(value: unknown, type: SortValueType): SortValue | undefined {

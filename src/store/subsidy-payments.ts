@@ -26,7 +26,9 @@ export const PaymentSchema = new Schema<PaymentDoc>(
   },
   { versionKey: false, collection: 'subsidy_payments' },
 );
-// A household's payments by equality: an index on MongoDB, a scan on the embedded database.
+// A household's payments by equality (and one year of them). Read whole and ordered in code
+// (`newestFirst`: a pending payment sorts before the paid ones, which no index order gives): a
+// household has a few payments a year, so the list is naturally small and needs no cursor.
 PaymentSchema.index({ householdId: 1, year: -1 });
 
 export function toPayment(doc: PaymentDoc): SubsidyPayment {

@@ -51,7 +51,7 @@ describe('admin page: departments', () => {
   const dump = async () =>
     JSON.stringify([
       await hub.app.store.departments.list(),
-      await hub.app.store.audit.search({ action: 'save_department' }, { skip: 0, limit: 100 }),
+      await hub.app.store.audit.search({ action: 'save_department' }, { limit: 100 }),
     ]);
 
   /** The edit form of a department, then its fields posted with `changes` (its version kept). */
@@ -186,9 +186,9 @@ describe('admin page: departments', () => {
       'wsj@demo.gov.cn',
     ]);
 
-    const audit = await hub.app.store.audit.search({ action: 'save_department' }, { skip: 0, limit: 10 });
+    const audit = await hub.app.store.audit.search({ action: 'save_department' }, { limit: 10 });
     assert.deepEqual(
-      audit.entries.map((e) => [e.actor.id, e.fields]),
+      audit.items.map((e) => [e.actor.id, e.fields]),
       [['user:admin', ['WSJ']]],
     );
 
@@ -486,9 +486,9 @@ describe('admin page: departments', () => {
     assert.equal(list.statusCode, 200);
     const swj = list.json<{ code: string; name: string; version: number }[]>().find((d) => d.code === 'SWJ');
     assert.deepEqual([swj?.name, swj?.version], ['国家税务总局市税务局', 2]);
-    const audit = await hub.app.store.audit.search({ action: 'save_department' }, { skip: 0, limit: 1 });
+    const audit = await hub.app.store.audit.search({ action: 'save_department' }, { limit: 1 });
     assert.deepEqual(
-      audit.entries.map((e) => [e.fields, e.actor.role]),
+      audit.items.map((e) => [e.fields, e.actor.role]),
       [[['SWJ'], 'admin']],
     );
   });

@@ -39,7 +39,7 @@ describe('admin page: directory entries (查号) and the console’s search over
 
   const dump = async () => JSON.stringify(await hub.app.store.directoryEntries.list());
   const audits = async (action: string) =>
-    (await hub.app.store.audit.search({ action }, { skip: 0, limit: 50 })).entries;
+    (await hub.app.store.audit.search({ action }, { limit: 50 })).items;
   const entryId = (location: string | undefined, done: string) => {
     const id = new RegExp(`^/staff/admin/directory\\?done=${done}&entry=([A-Za-z0-9_-]+)$`).exec(
       location ?? '',
@@ -472,9 +472,8 @@ describe('the directory API (查号)', () => {
     assert.equal(missing.statusCode, 404);
     assert.equal(JSON.stringify(await hub.app.store.directoryEntries.list()), before);
 
-    const [audit] = (
-      await hub.app.store.audit.search({ action: 'save_directory_entry' }, { skip: 0, limit: 5 })
-    ).entries;
+    const [audit] = (await hub.app.store.audit.search({ action: 'save_directory_entry' }, { limit: 5 }))
+      .items;
     assert.deepEqual([audit?.fields, audit?.detail], [['hospital-1@2'], 'updated']);
   });
 
@@ -571,9 +570,8 @@ describe('the directory API (查号)', () => {
     assert.equal(await hub.app.store.directoryEntries.findById('hospital-1'), undefined);
     const again = await hub.request({ method: 'DELETE', url: '/api/v1/directory/hospital-1' });
     assert.equal(again.statusCode, 404);
-    const [audit] = (
-      await hub.app.store.audit.search({ action: 'delete_directory_entry' }, { skip: 0, limit: 5 })
-    ).entries;
+    const [audit] = (await hub.app.store.audit.search({ action: 'delete_directory_entry' }, { limit: 5 }))
+      .items;
     assert.deepEqual(audit?.fields, ['hospital-1@3']);
   });
 });

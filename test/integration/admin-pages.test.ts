@@ -141,7 +141,7 @@ describe('admin pages: imports, queue monitor, routing rules', () => {
     assert.equal(response.statusCode, 403);
     const forged = await upload('kind=subsidies&name=bad.csv', BAD_CSV, 'not-the-token');
     assert.equal(forged.statusCode, 403);
-    assert.deepEqual(await hub.app.store.imports.list(10), []);
+    assert.deepEqual((await hub.app.store.imports.list({ limit: 10 })).items, []);
   });
 
   it('a CSV with a bad row: the import page reports every bad row (row, column, reason), nothing written', async () => {
@@ -222,7 +222,7 @@ describe('admin pages: imports, queue monitor, routing rules', () => {
       code: 'HUB_ERR_IMPORT_FILE',
       message: 'Cannot import this file: the file is empty',
     });
-    assert.equal((await hub.app.store.imports.list(10)).length, 2);
+    assert.equal((await hub.app.store.imports.list({ limit: 10 })).items.length, 2);
   });
 
   it('the routing page lists the rules in order with their versions; the test box shows the matched rule and why', async () => {
@@ -383,7 +383,7 @@ describe('admin pages: imports, queue monitor, routing rules', () => {
       assert.equal(page.statusCode, 403, url);
       assert.match(page.body, /Your role may not open this page./, url);
     }
-    const before = (await hub.app.store.imports.list(10)).length;
+    const before = (await hub.app.store.imports.list({ limit: 10 })).items.length;
     const response = await hub.app.inject({
       method: 'POST',
       url: '/staff/admin/imports/upload?kind=subsidies',
@@ -396,6 +396,6 @@ describe('admin pages: imports, queue monitor, routing rules', () => {
       payload: BAD_CSV,
     });
     assert.equal(response.statusCode, 403);
-    assert.equal((await hub.app.store.imports.list(10)).length, before);
+    assert.equal((await hub.app.store.imports.list({ limit: 10 })).items.length, before);
   });
 });

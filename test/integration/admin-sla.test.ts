@@ -94,7 +94,7 @@ describe('admin page: SLA policies and the holiday calendar', () => {
   const years = async () =>
     JSON.stringify(await hub.app.store.calendar.model.find({}).sort({ _id: 1 }).lean());
   const audits = async (action: string) =>
-    (await hub.app.store.audit.search({ action }, { skip: 0, limit: 100 })).entries.map((e) => ({
+    (await hub.app.store.audit.search({ action }, { limit: 100 })).items.map((e) => ({
       actor: e.actor.id,
       fields: e.fields,
     }));

@@ -49,7 +49,7 @@ describe('admin page: message templates with the live preview and the SMS part c
 
   const stored = () => hub.app.store.messageTemplates.find(KEY);
   const audits = async (action: string) =>
-    (await hub.app.store.audit.search({ action }, { skip: 0, limit: 10 })).entries;
+    (await hub.app.store.audit.search({ action }, { limit: 10 })).items;
   /** Posts the editor form as the browser does (a textarea sends `\r\n`). */
   const postEditor = (fields: Record<string, string>, path = EDITOR, visitor = admin) =>
     visitor.post(`${path}?lang=zh-CN`, { baseVersion: '0', intent: 'preview', ...fields });

@@ -207,7 +207,7 @@ describe('staff API', () => {
       assert.equal(view.contact.masked, true);
       assert.ok(!JSON.stringify(view).includes('13912345678'));
 
-      assert.equal((await hub.app.store.audit.forTicket(ticket.number)).length, 0);
+      assert.equal((await hub.app.store.audit.forTicket(ticket.number)).items.length, 0);
       const full = (
         await hub.request({ method: 'GET', url: `/api/v1/tickets/${ticket.number}/contact` })
       ).json<{
@@ -218,7 +218,7 @@ describe('staff API', () => {
       assert.deepEqual(full.phones, ['+8613912345678']);
       assert.deepEqual(full.emails, ['xiaoming.wang@example.com']);
       assert.equal(full.name, '王小明');
-      const audit = await hub.app.store.audit.forTicket(ticket.number);
+      const audit = (await hub.app.store.audit.forTicket(ticket.number)).items;
       assert.equal(audit.length, 1);
       assert.equal(audit[0]?.action, 'view_personal_data');
       assert.equal(audit[0].actor.id, 'bootstrap-token');

@@ -143,7 +143,7 @@ describe('department desk pages (/staff/desk)', () => {
     assert.equal(shown.statusCode, 200);
     assert.ok(shown.body.includes(`+86${PHONE}`));
     assert.ok(shown.body.includes('张三'));
-    const audit = await hub.app.store.audit.forTicket(ours);
+    const audit = (await hub.app.store.audit.forTicket(ours)).items;
     assert.deepEqual(
       audit.map((a) => [a.action, a.actor.id, a.fields]),
       [['view_personal_data', 'user:clerkc', ['name', 'phones', 'emails']]],
@@ -165,7 +165,7 @@ describe('department desk pages (/staff/desk)', () => {
     const contact = await clerk.post(`/staff/desk/tickets/${ours}/contact`, {}, { csrf: null });
     assert.equal(contact.statusCode, 403);
     assert.equal((await api(hub, ours)).version, before.version);
-    assert.equal((await hub.app.store.audit.forTicket(ours)).length, 1);
+    assert.equal((await hub.app.store.audit.forTicket(ours)).items.length, 1);
   });
 
   it('signs, replies and resolves through the forms; the reply goes out by SMS', async () => {

@@ -131,8 +131,8 @@ describe('development outbox', () => {
     );
   });
 
-  it('refuses a limit over 500 and an unknown channel', async () => {
-    for (const query of ['limit=501', 'limit=0', 'channel=fax', 'extra=1']) {
+  it('refuses a limit over 100, a cursor that is not one, and an unknown channel', async () => {
+    for (const query of ['limit=101', 'limit=0', 'channel=fax', 'extra=1', 'cursor=not-a-cursor']) {
       const response = await web.inject({ method: 'GET', url: `/dev/outbox.json?${query}` });
       assert.equal(response.statusCode, 400, query);
     }

@@ -197,7 +197,7 @@ describe('inbound mail (SMTP listener)', () => {
       `attachment; filename="____.png"; filename*=UTF-8''${encodeURIComponent('现场照片.png')}`,
     );
     assert.equal(download.headers['x-content-type-options'], 'nosniff');
-    const audit = await hub.app.store.audit.forTicket(ticket.number);
+    const audit = (await hub.app.store.audit.forTicket(ticket.number)).items;
     assert.deepEqual(
       audit.filter((a) => a.action === 'view_attachment').map((a) => a.fields),
       [[`att:${sha(png)}`]],

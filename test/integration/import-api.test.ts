@@ -325,14 +325,14 @@ describe('register imports through the API (job, progress, report)', () => {
     const first = await upload(big, 'kind=subsidies');
     assert.equal(first.statusCode, 202, first.body);
     const firstId = first.json<View>().id;
-    const before = await hub.app.store.imports.list(100);
+    const before = (await hub.app.store.imports.list({ limit: 100 })).items;
     const second = await upload(await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS), 'kind=subsidies', {
       type: XLSX_TYPE,
     });
     assert.equal(second.statusCode, 409);
     assert.equal(second.json<{ code: string }>().code, 'HUB_ERR_IMPORT_BUSY');
     assert.deepEqual(second.json<{ details: unknown }>().details, { importId: firstId });
-    assert.equal((await hub.app.store.imports.list(100)).length, before.length);
+    assert.equal((await hub.app.store.imports.list({ limit: 100 })).items.length, before.length);
 
     const { view, seen } = await finished(firstId);
     assert.equal(view.outcome, 'imported');
@@ -354,7 +354,7 @@ describe('register imports through the API (job, progress, report)', () => {
   });
 
   it('admins only: other staff get 403, no token 401, and nothing is stored', async () => {
-    const count = (await hub.app.store.imports.list(100)).length;
+    const count = (await hub.app.store.imports.list({ limit: 100 })).items.length;
     const file = await xlsx(SUBSIDY_HEADER, GOOD_REGISTER_ROWS);
     for (const token of [operator, supervisor]) {
       const post = await upload(file, 'kind=subsidies', { token });
@@ -371,11 +371,11 @@ describe('register imports through the API (job, progress, report)', () => {
       token: null,
     });
     assert.equal(anonymous.statusCode, 401);
-    assert.equal((await hub.app.store.imports.list(100)).length, count);
+    assert.equal((await hub.app.store.imports.list({ limit: 100 })).items.length, count);
   });
 
   it('bad uploads get a coded answer and start nothing', async () => {
-    const count = (await hub.app.store.imports.list(100)).length;
+    const count = (await hub.app.store.imports.list({ limit: 100 })).items.length;
     const cases: [Buffer | string, string, string, number, string][] = [
       [Buffer.alloc(0), 'kind=subsidies', 'text/csv', 400, 'HUB_ERR_IMPORT_FILE'],
       [
@@ -396,7 +396,7 @@ describe('register imports through the API (job, progress, report)', () => {
       assert.equal(response.statusCode, status, `${type} ${query}: ${response.body}`);
       assert.equal(response.json<{ code: string }>().code, code, `${type} ${query}`);
     }
-    assert.equal((await hub.app.store.imports.list(100)).length, count);
+    assert.equal((await hub.app.store.imports.list({ limit: 100 })).items.length, count);
     const missing = await hub.request({ method: 'GET', url: '/api/v1/imports/imp-0000000000000000' });
     assert.equal(missing.statusCode, 404);
   });
@@ -415,6 +415,6 @@ describe('register imports through the API (job, progress, report)', () => {
     assert.equal(afterwards.json<View>().id, id);
     assert.equal(afterwards.json<View>().status, 'done');
     const list = await hub.request({ method: 'GET', url: '/api/v1/imports?limit=100' });
-    assert.equal(list.json<{ imports: View[] }>().imports.filter((v) => v.id === id).length, 1);
+    assert.equal(list.json<{ items: View[] }>().items.filter((v) => v.id === id).length, 1);
   });
 });

@@ -223,16 +223,29 @@ describe('staff pages', () => {
       ticket: '26030100020',
     });
     assert.ok(page1.every((r, i) => i === 0 || (page1[i - 1]?.at ?? '') >= (r.at ?? '')));
-    const next = /<a href='([^']*)' rel='next'>/.exec(first.body)?.[1];
-    assert.equal(
-      unescapeHtml(next ?? ''),
-      '/staff/audit?actor=&action=&ticket=26030100020&from=2026-03-01&to=2026-03-03&page=2',
+    assert.doesNotMatch(first.body, /rel='first'/);
+    const next = unescapeHtml(/<a href='([^']*)' rel='next'>/.exec(first.body)?.[1] ?? '');
+    // The next page is read after the last entry shown: the link carries the filter and a cursor.
+    const nextUrl = new URL(next, 'http://hub');
+    assert.equal(nextUrl.pathname, '/staff/audit');
+    assert.deepEqual(
+      [...nextUrl.searchParams.keys()],
+      ['actor', 'action', 'ticket', 'from', 'to', 'cursor', 'page'],
     );
-    const second = await supervisor.get(unescapeHtml(next ?? ''));
+    assert.equal(nextUrl.searchParams.get('ticket'), '26030100020');
+    assert.equal(nextUrl.searchParams.get('page'), '2');
+    const second = await supervisor.get(next);
     const page2 = rows(second.body);
     assert.equal(page2.length, 40);
     assert.doesNotMatch(second.body, /rel='next'/);
-    assert.match(second.body, /rel='prev'/);
+    assert.equal(
+      unescapeHtml(/<a href='([^']*)' rel='first'>/.exec(second.body)?.[1] ?? ''),
+      '/staff/audit?actor=&action=&ticket=26030100020&from=2026-03-01&to=2026-03-03',
+    );
+    // Every entry once across the two pages, newest first.
+    const both = [...page1, ...page2];
+    assert.ok(both.every((r, i) => i === 0 || (both[i - 1]?.at ?? '') >= (r.at ?? '')));
+    assert.equal(new Set(both.map((r) => `${r.at ?? ''} ${r.actor ?? ''}`)).size, 90);
 
     const clerkViews = rows(
       (await supervisor.get('/staff/audit?actor=clerk1&action=view_personal_data')).body,
@@ -256,8 +269,11 @@ describe('staff pages', () => {
     assert.equal(elementText(backwards.body, 'audit-problem'), '开始日期不能晚于结束日期。');
     const letters = await supervisor.get('/staff/audit?ticket=abc');
     assert.equal(elementText(letters.body, 'audit-problem'), '工单号只能由数字组成。');
-    // No page past the cap (1000 entries, 20 pages of 50).
-    assert.equal((await supervisor.get('/staff/audit?page=21')).statusCode, 400);
+    // A cursor that is not one, or one of another search, is refused.
+    assert.equal((await supervisor.get('/staff/audit?cursor=not-a-cursor')).statusCode, 400);
+    const cursor = nextUrl.searchParams.get('cursor') ?? '';
+    const foreign = `/staff/audit?${new URLSearchParams({ ticket: '26030100012', cursor }).toString()}`;
+    assert.equal((await supervisor.get(foreign)).statusCode, 400);
   });
 
   it('creates accounts with field messages for what is wrong, audits each change, and refuses to disable oneself', async () => {

@@ -312,25 +312,36 @@ describe('web: rate and board', () => {
           publishedAt: new Date(base + i * 60_000),
         });
       }
-      const all = await hub.app.store.disclosures.listNewestFirst();
+      // Every row on the board, newest publication first, the number breaking ties.
+      const all = (await hub.app.store.disclosures.model.find({}).lean())
+        .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a._id < b._id ? 1 : -1))
+        .map((d) => d._id);
       const numbersOn = (html: string) => [...html.matchAll(/<span>工单号 (\d+)<\/span>/g)].map((m) => m[1]);
-      const pages = Math.ceil(all.length / 10);
+      const nextLink = (html: string) => /<a href='([^']*)' rel='next'>下一页<\/a>/.exec(html)?.[1];
       const first = await board(1);
-      assert.deepEqual(
-        numbersOn(first),
-        all.slice(0, 10).map((d) => d.number),
-      );
-      assert.match(first, new RegExp(`第 1 / ${String(pages)} 页`));
-      assert.match(first, /<a href='\/board\?page=2' rel='next'>下一页<\/a>/);
-      assert.doesNotMatch(first, /rel='prev'/);
-      const last = await board(pages);
-      assert.deepEqual(
-        numbersOn(last),
-        all.slice((pages - 1) * 10).map((d) => d.number),
-      );
-      assert.match(last, new RegExp(`<a href='/board\\?page=${String(pages - 1)}' rel='prev'>上一页</a>`));
-      // Past the end: the last page; not a number: the generic bad-request page.
-      assert.deepEqual(numbersOn(await board(pages + 5)), numbersOn(last));
+      assert.deepEqual(numbersOn(first), all.slice(0, 10));
+      assert.match(first, /第 1 页/);
+      assert.doesNotMatch(first, /rel='first'/);
+      // Without JavaScript: each page's "next page" link carries the cursor of its last row.
+      const seen = numbersOn(first);
+      let html = first;
+      let pageNumber = 1;
+      for (let link = nextLink(html); link; link = nextLink(html)) {
+        assert.match(unescapeHtml(link), /^\/board\?cursor=[A-Za-z0-9_-]+&page=\d+$/);
+        const response = await visitor().get(unescapeHtml(link));
+        assert.equal(response.statusCode, 200);
+        html = response.body;
+        pageNumber += 1;
+        assert.match(html, new RegExp(`第 ${String(pageNumber)} 页`));
+        assert.match(html, /<a href='\/board' rel='first'>最新公示<\/a>/);
+        seen.push(...numbersOn(html));
+      }
+      assert.deepEqual(seen, all);
+      assert.equal(pageNumber, Math.ceil(all.length / 10));
+      // A cursor that is not the board's: the generic bad-request page, nothing shown.
+      const foreign = await visitor().get('/board?cursor=WyJpbXBvcnRzIiwiYWJjIiwxLCJ4Il0');
+      assert.equal(foreign.statusCode, 400);
+      assert.match(foreign.body, /提交的内容无法识别/);
       const bad = await visitor().get('/board?page=abc');
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /提交的内容无法识别/);

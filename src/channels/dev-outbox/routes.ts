@@ -4,7 +4,7 @@ import { OUTBOUND_CHANNELS } from '../../notify/types.js';
 import { DEV_OUTBOX_MAX_LIST, type DevOutboxItem, type DevOutboxRepository } from '../../store/dev-outbox.js';
 
 export interface DevOutboxRoutesOptions {
-  outbox: Pick<DevOutboxRepository, 'list'>;
+  outbox: Pick<DevOutboxRepository, 'page'>;
   /** The zone the page shows times in (HUB_TIMEZONE); default China time. */
   timeZone?: string;
 }
@@ -12,6 +12,9 @@ export interface DevOutboxRoutesOptions {
 const Query = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: DEV_OUTBOX_MAX_LIST, default: 50 }),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: 'the `next` of the page before' }),
+    ),
     channel: Type.Optional(Type.Enum([...OUTBOUND_CHANNELS])),
     to: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
   },
@@ -28,7 +31,10 @@ const Item = Type.Object({
   at: Type.String({ format: 'date-time' }),
 });
 
-const ListReply = Type.Object({ items: Type.Array(Item) });
+const ListReply = Type.Object({
+  items: Type.Array(Item),
+  next: Type.Optional(Type.String({ description: 'the cursor of the next page; absent on the last' })),
+});
 
 /**
  * `GET /dev/outbox.json` and `GET /dev/outbox`: what the hub would have sent, newest first.
@@ -50,7 +56,10 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxRoutesOptions> 
         response: { 200: ListReply },
       },
     },
-    async (request) => ({ items: (await outbox.list(request.query)).map(toView) }),
+    async (request) => {
+      const page = await outbox.page(request.query);
+      return { ...page, items: page.items.map(toView) };
+    },
   );
 
   app.get(
@@ -64,13 +73,16 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const items = await outbox.list(request.query);
+      const page = await outbox.page(request.query);
       // Everything on the page is escaped; the policy is a second wall should that ever slip.
       void reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
         .header('x-content-type-options', 'nosniff');
-      return renderOutboxPage(items, timeZone);
+      const { cursor: _shown, ...query } = request.query;
+      const older =
+        page.next === undefined ? undefined : `/dev/outbox?${pageQuery({ ...query, cursor: page.next })}`;
+      return renderOutboxPage(page.items, timeZone, older);
     },
   );
 };
@@ -98,7 +110,14 @@ const CHANNEL_NAMES: Record<string, string> = {
  * One self-contained page (no scripts, no outside styles) that reads on a 240 px wide feature-phone
  * browser: one block per message, long addresses and bodies wrap instead of widening the page.
  */
-function renderOutboxPage(items: DevOutboxItem[], timeZone: string): string {
+function pageQuery(query: Record<string, string | number | undefined>): string {
+  const entries = Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined);
+  return new URLSearchParams(
+    entries.map(([key, value]): [string, string] => [key, String(value)]),
+  ).toString();
+}
+
+function renderOutboxPage(items: DevOutboxItem[], timeZone: string, older: string | undefined): string {
   const time = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' });
   const blocks = items.map((item) => {
     const meta = [
@@ -124,6 +143,7 @@ pre{margin:2px 0;white-space:pre-wrap;font:inherit}
 <h1>开发发件箱 Dev outbox</h1>
 <p class="m">未配置真实通道，以下消息未发出（新的在前）。Not sent: no provider configured; newest first.</p>
 ${blocks.length > 0 ? blocks.join('\n') : '<p>（空）Empty.</p>'}
+${older === undefined ? '' : `<p><a href="${escapeHtml(older)}" rel="next">更早的消息 Older</a></p>`}
 </body></html>
 `;
 }

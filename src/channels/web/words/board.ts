@@ -10,8 +10,8 @@ addMessages({
     'board.place': '地点',
     'board.resolvedAt': '办结：{{date}}',
     'board.publishedAt': '公示：{{date}}',
-    'board.page': '第 {{page}} / {{pages}} 页',
-    'board.newer': '上一页',
+    'board.page': '第 {{page}} 页',
+    'board.newest': '最新公示',
     'board.older': '下一页',
   },
   en: {
@@ -23,8 +23,8 @@ addMessages({
     'board.place': 'Place',
     'board.resolvedAt': 'Resolved {{date}}',
     'board.publishedAt': 'Published {{date}}',
-    'board.page': 'Page {{page}} of {{pages}}',
-    'board.newer': 'Previous page',
+    'board.page': 'Page {{page}}',
+    'board.newest': 'Newest results',
     'board.older': 'Next page',
   },
 });
