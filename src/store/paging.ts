@@ -20,6 +20,14 @@ type Filter<D extends Document> = mongo.Filter<D>;
  * whose key has the wrong types is refused with `HUB_ERR_VALIDATION` (400) and reads nothing.
  */
 
+/**
+ * Tells the embedded database that a list's sort keys sort alike as JSON text — 13-digit dates,
+ * ObjectIDs, strings without spaces, '!' or characters JSON escapes (every list's sort field and
+ * `_id` here) — so it may apply the LIMIT without reading every matching row to check
+ * (src/store/embedded-db/patches/003). MongoDB only records the comment.
+ */
+const PLAIN_SORT_KEYS = 'sort-keys-plain';
+
 /** Rows per page when the client does not say. */
 export const DEFAULT_PAGE_SIZE = 20;
 /** The most rows one page may ask for. */
@@ -116,7 +124,7 @@ function find<D extends Document>(
   sort: Record<string, 1 | -1>,
   limit: number,
 ): Promise<D[]> {
-  return collection.find(filter, { sort, limit }).toArray() as Promise<D[]>;
+  return collection.find(filter, { sort, limit, comment: PLAIN_SORT_KEYS }).toArray() as Promise<D[]>;
 }
 
 /** The filter with the cursor's condition added, without overwriting a condition on the same field. */
