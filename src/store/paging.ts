@@ -28,6 +28,17 @@ type Filter<D extends Document> = mongo.Filter<D>;
  */
 const PLAIN_SORT_KEYS = 'sort-keys-plain';
 
+/**
+ * The first page's condition on the sort field: a range over every value of its type, so that it
+ * reads the index as a range (SEARCH) from its first or last entry. Dates start at 2001-09-09:
+ * every time the hub keeps is later, and the embedded database compares dates as 13-digit texts.
+ */
+const EVERY_VALUE: Record<SortValueType, Record<string, unknown>> = {
+  date: { $gte: new Date(1_000_000_000_000) },
+  string: { $gte: '' },
+  number: { $exists: true },
+};
+
 /** Rows per page when the client does not say. */
 export const DEFAULT_PAGE_SIZE = 20;
 /** The most rows one page may ask for. */
@@ -108,7 +119,7 @@ export async function readPage<D extends Document>(
     rows.push(...(await find(collection, and(filter, ties), sort, wanted)));
   }
   if (rows.length < wanted) {
-    const rest = after ? { [order.field]: { [later]: after.value } } : { [order.field]: { $exists: true } };
+    const rest = { [order.field]: after ? { [later]: after.value } : EVERY_VALUE[order.type] };
     rows.push(...(await find(collection, and(filter, rest), sort, wanted - rows.length)));
   }
 

@@ -214,6 +214,7 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
       repositories.broadcasts.recipients,
       repositories.messageTemplates.versions,
       repositories.subsidies.payments,
+      repositories.subsidies.phoneRows,
       repositories.calls.events,
       repositories.imports.files,
       repositories.imports.problemChunks,

@@ -18,6 +18,9 @@ import { newestFirst, PaymentSchema, toPayment, type PaymentDoc } from './subsid
 
 type HouseholdDoc = Omit<SubsidyHousehold, 'id'> & { _id: string; idTailHash: string };
 
+/** A phone shared by more households than this is not a household's own (a village office's). */
+const MAX_HOUSEHOLDS_PER_PHONE = 50;
+
 const HouseholdSchema = new Schema<HouseholdDoc>(
   {
     _id: { type: String, required: true },
@@ -32,14 +35,32 @@ const HouseholdSchema = new Schema<HouseholdDoc>(
   },
   { versionKey: false, collection: 'subsidy_households' },
 );
-// Equality on a string array (multikey, no nested arrays): an index on MongoDB, a scan on FerretDB.
-// An array: the name tells the embedded database not to compare the field's whole text (its
-// pushdown would miss a household whose list holds the phone); MongoDB ignores the name's meaning.
+// An array: the name tells the embedded database never to push an equality on it down (it would
+// compare the whole list's text and miss households whose list holds the phone). Lookups by phone
+// go through subsidy_household_phones below, on both databases.
 HouseholdSchema.index({ phones: 1 }, { name: 'phones_multikey' });
+
+/**
+ * One row per registered phone of a household, `_id` = `<phone key>|<household id>`: the index of
+ * "households of this phone" as a range of `_id`, which every database serves from its `_id` index
+ * (a household's phones are an array, which the embedded database cannot index). Written by
+ * {@link SubsidyRepository.upsertHousehold} after the household, from the phones it replaced; a
+ * lookup reads the households again and keeps only those that still list the phone.
+ */
+interface PhoneRowDoc {
+  _id: string;
+  householdId: string;
+}
+const PhoneRowSchema = new Schema<PhoneRowDoc>(
+  { _id: { type: String, required: true }, householdId: { type: String, required: true } },
+  { versionKey: false, collection: 'subsidy_household_phones' },
+);
+const phoneRowId = (phone: string, householdId: string): string => `${phone}|${householdId}`;
 
 export class SubsidyRepository {
   readonly model: Model<HouseholdDoc>;
   readonly payments: Model<PaymentDoc>;
+  readonly phoneRows: Model<PhoneRowDoc>;
 
   /** `idHashKey`: `Config.idHashKey` (ID_HASH_KEY). */
   constructor(
@@ -48,6 +69,7 @@ export class SubsidyRepository {
   ) {
     this.model = connection.model<HouseholdDoc>('SubsidyHousehold', HouseholdSchema);
     this.payments = connection.model<PaymentDoc>('SubsidyPayment', PaymentSchema);
+    this.phoneRows = connection.model<PhoneRowDoc>('SubsidyHouseholdPhone', PhoneRowSchema);
   }
 
   /** The household id of a resident ID number (any valid spelling); undefined when it is invalid. */
@@ -64,14 +86,24 @@ export class SubsidyRepository {
   async householdsByPhone(phone: string, options: { idTail?: string } = {}): Promise<SubsidyHousehold[]> {
     const normalised = phoneKey(phone);
     if (!normalised) return [];
-    const filter: Record<string, string> = { phones: normalised };
+    let tailHash: string | undefined;
     if (options.idTail !== undefined) {
       const tail = normaliseIdTail(options.idTail);
       if (!tail) return [];
-      filter.idTailHash = idTailHash(this.idHashKey, tail);
+      tailHash = idTailHash(this.idHashKey, tail);
     }
-    const docs = await this.model.find(filter).sort({ headName: 1, _id: 1 }).lean();
-    return docs.map(toHousehold);
+    const rows = await this.phoneRows
+      .find({ _id: { $gte: phoneRowId(normalised, ''), $lt: `${normalised}}` } }, { householdId: 1 })
+      .limit(MAX_HOUSEHOLDS_PER_PHONE)
+      .lean();
+    if (rows.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: rows.map((row) => row.householdId) } }).lean();
+    return docs
+      .filter(
+        (doc) => doc.phones.includes(normalised) && (tailHash === undefined || doc.idTailHash === tailHash),
+      )
+      .sort((a, b) => (a.headName < b.headName ? -1 : a.headName > b.headName ? 1 : a._id < b._id ? -1 : 1))
+      .map(toHousehold);
   }
 
   /** The household whose head has this ID number (by its keyed hash); undefined when none or invalid. */
@@ -109,12 +141,31 @@ export class SubsidyRepository {
     const phoneUpdate =
       phones.length > 0 ? { $set: { ...set, phones: [...new Set(phones)] } } : { $set: set };
     const onInsert = phones.length > 0 ? { createdAt: at } : { createdAt: at, phones: [] };
-    const result = await this.model.updateOne(
-      { _id: id },
-      { ...phoneUpdate, $setOnInsert: onInsert },
-      { upsert: true, runValidators: true },
+    const before = await this.model
+      .findOneAndUpdate(
+        { _id: id },
+        { ...phoneUpdate, $setOnInsert: onInsert },
+        { upsert: true, runValidators: true },
+      )
+      .lean();
+    if (phones.length > 0)
+      await this.syncPhoneRows(id, before?.phones ?? [], [...new Set(phones)] as string[]);
+    return { id, created: before === null };
+  }
+
+  /** The phone rows of a household after its phones changed from `was` to `now`. */
+  private async syncPhoneRows(
+    householdId: string,
+    was: readonly string[],
+    now: readonly string[],
+  ): Promise<void> {
+    const gone = was.filter((phone) => !now.includes(phone)).map((phone) => phoneRowId(phone, householdId));
+    if (gone.length > 0) await this.phoneRows.deleteMany({ _id: { $in: gone } });
+    await Promise.all(
+      now.map((phone) =>
+        this.phoneRows.replaceOne({ _id: phoneRowId(phone, householdId) }, { householdId }, { upsert: true }),
+      ),
     );
-    return { id, created: result.upsertedCount === 1 };
   }
 
   /** A household's payments, newest first (year, then paid date); `year` keeps one year only. */

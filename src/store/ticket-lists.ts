@@ -66,12 +66,14 @@ export function listKeys(
  * escapes: what prefix search matches (and a key that sorts alike as text, see paging.ts).
  */
 export function titleKey(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
-    .replace(/[\s!"\\<>&\u0000-\u001f\u2028\u2029]+/g, '')
-    .slice(0, TITLE_KEY_CHARS);
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+      .replace(/[\s!"\\<>&\u0000-\u001f\u2028\u2029]+/g, '')
+      .slice(0, TITLE_KEY_CHARS)
+  );
 }
 
 /**

@@ -89,9 +89,13 @@ describe('department desk pages (/staff/desk)', () => {
     // The sign clock of the default policy counts down.
     assert.match(html, /<span class='countdown (ok|yellow|red)'>剩余 /);
 
-    // The co-department (a head of MZJ) sees the shared ticket as its part, and its own, not ours.
-    const co = (await other.get('/staff/desk')).body;
-    assert.ok(co.includes(`id='row-${theirs}'`));
+    // The co-department (a head of MZJ) sees its own ticket, and the shared one as its part in the
+    // co-handling tab (协办), never ours.
+    const own = (await other.get('/staff/desk')).body;
+    assert.ok(own.includes(`id='row-${theirs}'`));
+    assert.equal(own.includes(ours), false);
+    assert.equal(elementText(own, 'count-co'), '1');
+    const co = (await other.get('/staff/desk?tab=co')).body;
     assert.ok(co.includes(`id='row-${shared}'`));
     assert.equal(co.includes(ours), false);
     assert.match(co, new RegExp(`id='row-${shared}'[\\s\\S]*?<span class='badge co'`));
