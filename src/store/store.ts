@@ -1,3 +1,4 @@
+import { migrate } from './migrations.js';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
@@ -226,6 +227,9 @@ export async function openStore(config: StoreConfig, log: StoreLogger): Promise<
     log.info(
       `store: ${String(models.length)} collections and their indexes ready in ${String(Date.now() - started)} ms`,
     );
+    await migrate(connection, repositories, (line) => {
+      log.info(line);
+    });
     const conn = connection;
     let closing: Promise<void> | undefined;
     return {

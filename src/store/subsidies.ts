@@ -153,6 +153,21 @@ export class SubsidyRepository {
     return { id, created: before === null };
   }
 
+  /**
+   * Writes the phone rows of every household (a one-time migration: a scan, run once per database by
+   * src/store/migrations.ts; rows that exist are written again, unchanged).
+   */
+  async backfillPhoneRows(): Promise<number> {
+    let changed = 0;
+    for await (const doc of this.model.find({}, { phones: 1 }).lean().cursor()) {
+      const phones = (doc as Pick<HouseholdDoc, '_id' | 'phones'>).phones;
+      if (phones.length === 0) continue;
+      await this.syncPhoneRows(doc._id, [], phones);
+      changed++;
+    }
+    return changed;
+  }
+
   /** The phone rows of a household after its phones changed from `was` to `now`. */
   private async syncPhoneRows(
     householdId: string,

@@ -237,6 +237,26 @@ export class TicketRepository {
     return { ...page, items: page.items.map((doc) => toTicket(doc as unknown as TicketDoc)) };
   }
 
+  /**
+   * Writes the list keys of every ticket stored without them (a one-time migration: a scan, run once
+   * per database by src/store/migrations.ts). A ticket written meanwhile got its keys from that write.
+   */
+  async backfillListKeys(): Promise<number> {
+    let changed = 0;
+    for await (const doc of this.model
+      .find({ lane: { $exists: false } })
+      .lean()
+      .cursor()) {
+      const ticket = toTicket(doc);
+      const result = await this.model.updateOne(
+        { _id: ticket.number, version: ticket.version },
+        { $set: listKeys(ticket) },
+      );
+      changed += result.modifiedCount;
+    }
+    return changed;
+  }
+
   /** A contact's most recent tickets, newest first (a citizen's own: conversation, rating). */
   async recentOfContact(contactId: string, limit: number): Promise<Ticket[]> {
     return (await this.page({ list: 'contact', contactId }, { limit })).items;
