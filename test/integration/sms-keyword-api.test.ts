@@ -18,7 +18,7 @@ describe('SMS keywords API (/api/v1/sms/keywords)', () => {
   let hub: TestHub;
   const stored = async () => JSON.stringify(await hub.app.store.smsKeywords.list());
   const audits = async (action: string) =>
-    (await hub.app.store.audit.model.find({ action }).lean()).map((e) => e.fields);
+    (await hub.app.store.audit.model.find({ action }).sort({ at: 1, _id: 1 }).lean()).map((e) => e.fields);
 
   before(async () => {
     hub = await startHub();
