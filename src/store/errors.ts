@@ -11,6 +11,8 @@ const UNAVAILABLE = new Set([
   'PoolClearedOnNetworkError',
   'MongoWaitQueueTimeoutError',
   'MongoTopologyClosedError',
+  // A grouped command that never answered (src/store/grouped.ts).
+  'GroupDeadlineError',
 ]);
 
 export function isStoreUnavailable(error: unknown): boolean {

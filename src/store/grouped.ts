@@ -26,6 +26,20 @@ export interface InsertMany {
 /** Documents per command: the embedded database pushes `_id $in` down for up to 1,000 ids. */
 const MAX_GROUP = 200;
 
+/**
+ * How long one group's command may take before its callers are failed and the next group goes.
+ * One command is in flight per collection, so a command that never answers would hold up every
+ * later read of the collection for good (seen after the database was frozen and thawed: the
+ * driver left a find unanswered, a notification job waited on it, and the worker never closed).
+ * Far above any healthy command; the callers get an error the HTTP layer answers with 503.
+ */
+const GROUP_DEADLINE_MS = 30_000;
+
+/** A group's command outlived {@link GROUP_DEADLINE_MS}; classified as "store unavailable". */
+export class GroupDeadlineError extends Error {
+  override name = 'GroupDeadlineError';
+}
+
 interface Waiter<T> {
   resolve(value: T): void;
   reject(error: unknown): void;
@@ -71,12 +85,27 @@ abstract class Grouped<Item, Answer> {
         this.#pending.delete(key);
       }
       try {
-        await this.send(group);
+        await withDeadline(this.send(group), GROUP_DEADLINE_MS);
       } catch (error) {
         for (const pending of group) for (const waiter of pending.waiters) waiter.reject(error);
       }
     }
     this.#busy = false;
+  }
+}
+
+/** The promise's outcome, or a GroupDeadlineError after `ms` (the promise is then left to itself). */
+async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new GroupDeadlineError(`no answer from the database within ${String(ms)} ms`));
+    }, ms);
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
