@@ -1,6 +1,6 @@
-import { Schema, type Connection, type Model, type mongo } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { Ticket, TicketStatus } from '../tickets/types.js';
-import { readPage, type Page, type PageRequest } from './paging.js';
+import { collectionOf, readPage, type Page, type PageRequest } from './paging.js';
 import { NO_DEADLINE } from './ticket-lists.js';
 
 /**
@@ -77,8 +77,13 @@ export class CoTaskRepository {
 
   /** A department's open co-handling parts, due soonest first: ticket numbers, one page. */
   async page(department: string, request: PageRequest): Promise<Page<string>> {
-    const rows = this.model.collection as unknown as mongo.Collection<CoTaskDoc>;
-    const page = await readPage(rows, { department }, ORDER, request, department);
+    const page = await readPage(
+      collectionOf<CoTaskDoc>(this.model),
+      { department },
+      ORDER,
+      request,
+      department,
+    );
     return { ...page, items: page.items.map((row) => row.ticket) };
   }
 

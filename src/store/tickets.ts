@@ -3,7 +3,7 @@ import type { Ticket, TicketEvent, OutboxEntry } from '../tickets/types.js';
 import { insertUnlessTaken } from './errors.js';
 import { CoTaskRepository } from './co-tasks.js';
 import { GroupedReads } from './grouped.js';
-import { readPage, type Page, type PageRequest } from './paging.js';
+import { collectionOf, readPage, type Page, type PageRequest } from './paging.js';
 import {
   declareListIndexes,
   listKeys,
@@ -233,8 +233,8 @@ export class TicketRepository {
   /** One page of a staff list, served by its index (src/store/ticket-lists.ts). */
   async page(list: TicketList, request: PageRequest): Promise<Page<Ticket>> {
     const { filter, order, scope } = listQuery(list);
-    const page = await readPage(this.model.collection, filter, order, request, scope);
-    return { ...page, items: page.items.map((doc) => toTicket(doc as unknown as TicketDoc)) };
+    const page = await readPage(collectionOf<TicketDoc>(this.model), filter, order, request, scope);
+    return { ...page, items: page.items.map(toTicket) };
   }
 
   /**
